@@ -1,0 +1,42 @@
+// Helpers shared by the op front ends: making tensors and views, dims, broadcasting,
+// result dtypes and the device checks every op does before dispatch.
+#pragma once
+#include <initializer_list>
+#include <vector>
+
+#include "check.h"
+#include "dispatch.h"
+#include "ember/ember.h"
+#include "tensor_impl.h"
+
+namespace ember {
+
+Shape contiguous_strides(const Shape& sizes);
+// A new contiguous tensor; memory uninitialised.
+Tensor empty_tensor(const Shape& sizes, DType dtype, Device device);
+// A tensor sharing t's storage with another layout (no checks: callers validate).
+Tensor make_view(const Tensor& t, Shape sizes, Shape strides, int64_t offset);
+// A 0-dim CPU tensor holding a Scalar, marked as a wrapped number for type promotion.
+Tensor wrap_scalar(const Scalar& s, DType dtype);
+
+// dim in [-ndim, ndim) -> [0, ndim); IndexError naming the op otherwise.
+int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op);
+// Sorted, unique, wrapped dims; an empty list means all dims.
+std::vector<bool> dim_mask(const DimList& dims, int64_t ndim, const char* op);
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+// PyTorch's result_type: dimensioned tensors outrank 0-dim tensors, which outrank wrapped
+// Scalars, and a lower rank only matters when it has a higher category (bool < int < float).
+DType result_type(std::initializer_list<const Tensor*> tensors);
+
+void check_defined(const Tensor& t, const char* op);
+// All tensors on one device, except 0-dim CPU tensors (scalars), which may join any device.
+Device common_device(std::initializer_list<const Tensor*> tensors, const char* op);
+// Throws when t has elements that share memory (an expanded tensor) and is written to.
+void check_writable(const Tensor& t, const char* op);
+bool is_wrapped(const Tensor& t);
+
+// t converted to dtype (a no-op when it already has it).
+Tensor to_dtype(const Tensor& t, DType dtype);
+
+}  // namespace ember

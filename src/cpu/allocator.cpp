@@ -1,0 +1,87 @@
+// The CPU allocator: 64-byte aligned blocks, with freed large blocks kept for reuse. A fresh
+// large allocation costs a page fault per 4 KiB on first touch; reusing blocks avoids that
+// (the 2^24-element add runs several times faster with it).
+#include <cstdlib>
+#include <map>
+#include <mutex>
+
+#include "../check.h"
+#include "backend.h"
+
+namespace ember {
+namespace cpu {
+namespace {
+
+constexpr size_t kAlignment = 64;
+constexpr size_t kCacheMin = size_t(1) << 20;     // blocks from 1 MiB are cached
+constexpr size_t kCacheLimit = size_t(1) << 30;   // at most 1 GiB kept idle
+
+class CachingHostAllocator : public Allocator {
+ public:
+  void* allocate(size_t nbytes) override {
+    size_t rounded = round_up(nbytes);
+    if (rounded >= kCacheMin) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      // Best fit that wastes at most 1/8 of the block.
+      auto it = free_.lower_bound(rounded);
+      if (it != free_.end() && it->first - rounded <= it->first / 8) {
+        void* p = it->second;
+        cached_bytes_ -= it->first;
+        sizes_[p] = it->first;
+        free_.erase(it);
+        return p;
+      }
+    }
+    void* p = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
+    if (!p) {
+      release_cache();
+      p = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
+    }
+    EMBER_CHECK(p != nullptr, Error, "CPU allocator: out of memory allocating {} bytes", nbytes);
+    if (rounded >= kCacheMin) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      sizes_[p] = rounded;
+    }
+    return p;
+  }
+
+  void deallocate(void* p, size_t nbytes) override {
+    size_t rounded = round_up(nbytes);
+    if (rounded >= kCacheMin) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = sizes_.find(p);
+      size_t block = it != sizes_.end() ? it->second : rounded;
+      if (it != sizes_.end()) sizes_.erase(it);
+      if (cached_bytes_ + block <= kCacheLimit) {
+        free_.emplace(block, p);
+        cached_bytes_ += block;
+        return;
+      }
+    }
+    std::free(p);
+  }
+
+ private:
+  static size_t round_up(size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
+  void release_cache() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& kv : free_) std::free(kv.second);
+    free_.clear();
+    cached_bytes_ = 0;
+  }
+
+  std::mutex mutex_;
+  std::multimap<size_t, void*> free_;
+  std::map<void*, size_t> sizes_;  // real block size of each live cached-size block
+  size_t cached_bytes_ = 0;
+};
+
+}  // namespace
+
+Allocator& host_allocator() {
+  static CachingHostAllocator* a = new CachingHostAllocator();  // outlives all tensors
+  return *a;
+}
+
+}  // namespace cpu
+}  // namespace ember

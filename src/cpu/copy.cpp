@@ -1,0 +1,120 @@
+// Copy with dtype conversion, fill and where: the data-movement kernels. Same-dtype
+// contiguous copies are memcpy; 2-D copies that swap the memory order (t().contiguous())
+// use a cache-blocked transpose split over threads.
+#include <cstring>
+
+#include "backend.h"
+#include "cast.h"
+#include "dtype_switch.h"
+#include "loops.h"
+
+namespace ember {
+namespace cpu {
+namespace {
+
+// dst (rows, cols) contiguous rows; src element (r, c) at src + r*rs + c*cs (bytes, cs small).
+template <typename T>
+void blocked_transpose(char* dst, int64_t dst_row_stride, const char* src, int64_t src_rs, int64_t src_cs, int64_t rows,
+                       int64_t cols) {
+  constexpr int64_t kTile = 32;
+  int64_t row_tiles = (rows + kTile - 1) / kTile;
+  parallel_for(0, row_tiles, std::max<int64_t>(1, 16384 / (kTile * std::max<int64_t>(cols, 1))), [&](int64_t tb, int64_t te) {
+    for (int64_t t = tb; t < te; ++t) {
+      int64_t r0 = t * kTile, r1 = std::min(rows, r0 + kTile);
+      for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+        int64_t c1 = std::min(cols, c0 + kTile);
+        for (int64_t r = r0; r < r1; ++r) {
+          T* d = reinterpret_cast<T*>(dst + r * dst_row_stride);
+          const char* s = src + r * src_rs;
+          for (int64_t c = c0; c < c1; ++c) d[c] = *reinterpret_cast<const T*>(s + c * src_cs);
+        }
+      }
+    }
+  });
+}
+
+template <typename To, typename From>
+void convert_loop(const StridedPlan& p) {
+  plan_for_each(p, [](char** d, const int64_t* s, int64_t n) {
+    if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
+      To* o = reinterpret_cast<To*>(d[0]);
+      const From* x = reinterpret_cast<const From*>(d[1]);
+      for (int64_t i = 0; i < n; ++i) o[i] = convert<To>(x[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        *reinterpret_cast<To*>(d[0] + i * s[0]) = convert<To>(*reinterpret_cast<const From*>(d[1] + i * s[1]));
+    }
+  });
+}
+
+}  // namespace
+
+void copy_kernel(const Tensor& dst, const Tensor& src) {
+  if (dst.numel() == 0) return;
+  StridedPlan p = make_plan({&dst, &src});
+  const int64_t esize = static_cast<int64_t>(dst.element_size());
+  if (dst.dtype() == src.dtype()) {
+    if (p.ndim <= 1 && p.strides[0][0] == esize && p.strides[0][1] == esize) {
+      char* d = p.data[0];
+      const char* s = p.data[1];
+      parallel_for(0, p.numel, 1 << 18, [&](int64_t b, int64_t e) { std::memcpy(d + b * esize, s + b * esize, (e - b) * esize); });
+      return;
+    }
+    // A transpose: dst walks dim 0 contiguously, src walks dim 1 contiguously.
+    if (p.ndim == 2 && p.strides[0][0] == esize && p.strides[1][1] == esize && p.strides[0][1] != esize) {
+      auto run = [&](auto tag) {
+        using T = decltype(tag);
+        blocked_transpose<T>(p.data[0], p.strides[1][0], p.data[1], p.strides[1][1], p.strides[0][1], p.sizes[1], p.sizes[0]);
+      };
+      switch (esize) {
+        case 1: run(uint8_t{}); return;
+        case 2: run(uint16_t{}); return;
+        case 4: run(uint32_t{}); return;
+        case 8: run(uint64_t{}); return;
+      }
+    }
+  }
+  switch_all(dst.dtype(), "copy_", [&](auto to) {
+    switch_all(src.dtype(), "copy_", [&](auto from) { convert_loop<decltype(to), decltype(from)>(p); });
+  });
+}
+
+void fill_kernel(const Tensor& dst, const Scalar& value) {
+  if (dst.numel() == 0) return;
+  StridedPlan p = make_plan({&dst});
+  switch_all(dst.dtype(), "fill_", [&](auto tag) {
+    using T = decltype(tag);
+    T v;
+    if (value.is_floating_point())
+      v = convert<T>(value.to<double>());
+    else if (value.is_bool())
+      v = convert<T>(value.to<bool>());
+    else
+      v = convert<T>(value.to<int64_t>());
+    plan_for_each(p, [v](char** d, const int64_t* s, int64_t n) {
+      if (s[0] == sizeof(T)) {
+        T* o = reinterpret_cast<T*>(d[0]);
+        for (int64_t i = 0; i < n; ++i) o[i] = v;
+      } else {
+        for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(d[0] + i * s[0]) = v;
+      }
+    });
+  });
+}
+
+void where_kernel(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {
+  if (out.numel() == 0) return;
+  StridedPlan p = make_plan({&out, &cond, &a, &b});
+  switch_all(out.dtype(), "where", [&](auto tag) {
+    using T = decltype(tag);
+    plan_for_each(p, [](char** d, const int64_t* s, int64_t n) {
+      for (int64_t i = 0; i < n; ++i) {
+        bool c = *reinterpret_cast<const bool*>(d[1] + i * s[1]);
+        *reinterpret_cast<T*>(d[0] + i * s[0]) = c ? *reinterpret_cast<const T*>(d[2] + i * s[2]) : *reinterpret_cast<const T*>(d[3] + i * s[3]);
+      }
+    });
+  });
+}
+
+}  // namespace cpu
+}  // namespace ember

@@ -1,0 +1,75 @@
+// Random fills from the global generator (src/random.h). Sequential, so a seed gives the same
+// numbers whatever the thread count.
+#include <cmath>
+
+#include "../random.h"
+#include "backend.h"
+#include "dtype_switch.h"
+
+namespace ember {
+namespace cpu {
+namespace {
+
+// 24 (float) or 53 (double) random bits -> [0, 1).
+template <typename A>
+A uniform01(std::mt19937_64& e) {
+  if constexpr (std::is_same<A, double>::value)
+    return static_cast<double>(e() >> 11) * 0x1.0p-53;
+  else
+    return static_cast<float>(e() >> 40) * 0x1.0p-24f;
+}
+
+}  // namespace
+
+void uniform_kernel(const Tensor& out, double from, double to) {
+  Generator& g = default_generator();
+  std::lock_guard<std::mutex> lock(g.mutex);
+  switch_float(out.dtype(), "uniform_", [&](auto tag) {
+    using T = decltype(tag);
+    using A = acc_t<T>;
+    T* p = reinterpret_cast<T*>(out.impl()->data());
+    const A lo = static_cast<A>(from), range = static_cast<A>(to - from);
+    for (int64_t i = 0; i < out.numel(); ++i) {
+      A v = lo + range * uniform01<A>(g.engine);
+      if (v >= static_cast<A>(to) && to > from) v = std::nextafter(static_cast<A>(to), lo);  // keep [from, to)
+      p[i] = static_cast<T>(v);
+    }
+  });
+}
+
+void normal_kernel(const Tensor& out, double mean, double std) {
+  Generator& g = default_generator();
+  std::lock_guard<std::mutex> lock(g.mutex);
+  switch_float(out.dtype(), "normal_", [&](auto tag) {
+    using T = decltype(tag);
+    T* p = reinterpret_cast<T*>(out.impl()->data());
+    const int64_t n = out.numel();
+    // Box-Muller, two values per pair of uniforms.
+    for (int64_t i = 0; i < n; i += 2) {
+      double u1 = 1.0 - uniform01<double>(g.engine), u2 = uniform01<double>(g.engine);
+      double r = std::sqrt(-2.0 * std::log(u1)), th = 6.283185307179586 * u2;
+      p[i] = static_cast<T>(mean + std * r * std::cos(th));
+      if (i + 1 < n) p[i + 1] = static_cast<T>(mean + std * r * std::sin(th));
+    }
+  });
+}
+
+void randint_kernel(const Tensor& out, int64_t low, int64_t high) {
+  Generator& g = default_generator();
+  std::lock_guard<std::mutex> lock(g.mutex);
+  Tensor c = out.is_contiguous() ? out : empty_like(out);
+  const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
+  switch_all(out.dtype(), "randint", [&](auto tag) {
+    using T = decltype(tag);
+    T* p = reinterpret_cast<T*>(c.impl()->data());
+    for (int64_t i = 0; i < c.numel(); ++i)
+      p[i] = static_cast<T>(static_cast<acc_t<T>>(low + static_cast<int64_t>(g.engine() % range)));
+  });
+  if (!c.is_same(out)) {
+    Tensor o = out;
+    o.copy_(c);
+  }
+}
+
+}  // namespace cpu
+}  // namespace ember

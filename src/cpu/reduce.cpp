@@ -1,0 +1,269 @@
+// The reduction helper behind sum/prod/amax/amin/all/any. Three loop shapes:
+//   inner:    the reduced elements are contiguous -> blocked multi-lane reduction per output,
+//             split over threads by outputs or, for few outputs, within the reduced run;
+//   vertical: the kept elements are contiguous (sum(0)) -> rows are accumulated into a block
+//             of per-column accumulators, cascaded every kRowBlock rows for accuracy;
+//   generic:  anything else -> strided multi-lane reduction per output.
+// Float sums are pairwise over blocks of kBlock elements with 16 lanes inside a block, so a
+// float32 sum of 1e8 ones is exact.
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "../scalar_math.h"
+#include "backend.h"
+#include "dtype_switch.h"
+#include "loops.h"
+
+namespace ember {
+namespace cpu {
+namespace {
+
+template <typename A>
+struct SumR {
+  static A identity() { return A(0); }
+  static A combine(A a, A x) { return a + x; }
+};
+template <typename A>
+struct ProdR {
+  static A identity() { return A(1); }
+  static A combine(A a, A x) {
+    if constexpr (std::is_same<A, bool>::value)
+      return a && x;
+    else
+      return a * x;
+  }
+};
+template <typename A>
+struct MaxR {
+  static A identity() {
+    return std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity() : std::numeric_limits<A>::lowest();
+  }
+  static A combine(A a, A x) { return (x > a || em::isnan_(x)) ? x : a; }
+};
+template <typename A>
+struct MinR {
+  static A identity() {
+    return std::numeric_limits<A>::has_infinity ? std::numeric_limits<A>::infinity() : std::numeric_limits<A>::max();
+  }
+  static A combine(A a, A x) { return (x < a || em::isnan_(x)) ? x : a; }
+};
+template <typename A>
+struct AllR {
+  static A identity() { return A(1); }
+  static A combine(A a, A x) { return a && x; }
+};
+template <typename A>
+struct AnyR {
+  static A identity() { return A(0); }
+  static A combine(A a, A x) { return a || x; }
+};
+
+constexpr int kLanes = 16;
+constexpr int64_t kBlock = 4096;
+constexpr int64_t kRowBlock = 64;
+
+template <class R, typename A, typename T>
+A lanes_strided(const char* p, int64_t stride, int64_t n) {
+  A lanes[kLanes];
+  for (int j = 0; j < kLanes; ++j) lanes[j] = R::identity();
+  int64_t i = 0;
+  if (stride == sizeof(T)) {
+    const T* q = reinterpret_cast<const T*>(p);
+    for (; i + kLanes <= n; i += kLanes)
+      for (int j = 0; j < kLanes; ++j) lanes[j] = R::combine(lanes[j], static_cast<A>(q[i + j]));
+    for (; i < n; ++i) lanes[0] = R::combine(lanes[0], static_cast<A>(q[i]));
+  } else {
+    for (; i + kLanes <= n; i += kLanes)
+      for (int j = 0; j < kLanes; ++j) lanes[j] = R::combine(lanes[j], static_cast<A>(*reinterpret_cast<const T*>(p + (i + j) * stride)));
+    for (; i < n; ++i) lanes[0] = R::combine(lanes[0], static_cast<A>(*reinterpret_cast<const T*>(p + i * stride)));
+  }
+  for (int w = kLanes / 2; w > 0; w /= 2)
+    for (int j = 0; j < w; ++j) lanes[j] = R::combine(lanes[j], lanes[j + w]);
+  return lanes[0];
+}
+
+// Pairwise over blocks: error grows with log(n / kBlock), not n.
+template <class R, typename A, typename T>
+A reduce_run(const char* p, int64_t stride, int64_t n) {
+  if (n <= kBlock) return lanes_strided<R, A, T>(p, stride, n);
+  int64_t half = (n / kBlock + 1) / 2 * kBlock;
+  return R::combine(reduce_run<R, A, T>(p, stride, half), reduce_run<R, A, T>(p + half * stride, stride, n - half));
+}
+
+struct Dims {
+  int n = 0;
+  int64_t size[kMaxDims];
+  int64_t in[kMaxDims];   // byte strides in the input
+  int64_t out[kMaxDims];  // byte strides in the output (kept dims only)
+  int64_t numel() const {
+    int64_t c = 1;
+    for (int i = 0; i < n; ++i) c *= size[i];
+    return c;
+  }
+  // Byte offsets (input, output) of linear index idx, dim 0 fastest.
+  void offsets(int64_t idx, int64_t& in_off, int64_t& out_off) const {
+    in_off = out_off = 0;
+    for (int i = 0; i < n; ++i) {
+      int64_t k = idx % size[i];
+      idx /= size[i];
+      in_off += k * in[i];
+      out_off += k * out[i];
+    }
+  }
+};
+
+// Sorts dims by the given key stride (innermost first) and merges contiguous neighbours.
+void normalize(Dims& d, bool by_out) {
+  for (int i = 1; i < d.n; ++i)
+    for (int j = i; j > 0; --j) {
+      int64_t a = by_out ? d.out[j] : d.in[j], b = by_out ? d.out[j - 1] : d.in[j - 1];
+      if (a >= b) break;
+      std::swap(d.size[j], d.size[j - 1]);
+      std::swap(d.in[j], d.in[j - 1]);
+      std::swap(d.out[j], d.out[j - 1]);
+    }
+  int m = 0;
+  for (int i = 0; i < d.n; ++i) {
+    if (m > 0 && d.in[i] == d.in[m - 1] * d.size[m - 1] && d.out[i] == d.out[m - 1] * d.size[m - 1]) {
+      d.size[m - 1] *= d.size[i];
+      continue;
+    }
+    d.size[m] = d.size[i];
+    d.in[m] = d.in[i];
+    d.out[m] = d.out[i];
+    ++m;
+  }
+  d.n = m;
+}
+
+// Reduction over the whole reduced space `red` starting at byte pointer base.
+template <class R, typename A, typename T>
+A reduce_space(const char* base, const Dims& red) {
+  if (red.n == 0) return static_cast<A>(*reinterpret_cast<const T*>(base));
+  int64_t outer = red.numel() / red.size[0];
+  A acc = R::identity();
+  for (int64_t o = 0; o < outer; ++o) {
+    int64_t in_off = 0, rem = o;
+    for (int i = 1; i < red.n; ++i) {
+      in_off += (rem % red.size[i]) * red.in[i];
+      rem /= red.size[i];
+    }
+    acc = R::combine(acc, reduce_run<R, A, T>(base + in_off, red.in[0], red.size[0]));
+  }
+  return acc;
+}
+
+template <class R, typename A, typename T>
+void run_reduce(const Tensor& out, const Tensor& in) {
+  const int64_t es = sizeof(T);
+  Dims kept, red;
+  for (int64_t d = 0; d < in.dim(); ++d) {
+    if (in.size(d) == 1) continue;
+    Dims& g = out.size(d) == 1 ? red : kept;
+    g.size[g.n] = in.size(d);
+    g.in[g.n] = in.stride(d) * es;
+    g.out[g.n] = out.stride(d) * es;
+    ++g.n;
+  }
+  normalize(kept, true);
+  for (int i = 0; i < red.n; ++i) red.out[i] = 0;
+  normalize(red, false);
+  const char* in_base = in.impl()->data();
+  char* out_base = out.impl()->data();
+  const int64_t outputs = kept.numel(), per_output = red.numel();
+  if (outputs == 0) return;
+
+  // Vertical: kept elements contiguous in input and output, reduced dims outside them.
+  if (kept.n > 0 && red.n > 0 && kept.in[0] == es && kept.out[0] == es && red.in[0] > es) {
+    const int64_t cols = kept.size[0], col_block = 256;
+    const int64_t col_tiles = (cols + col_block - 1) / col_block;
+    const int64_t outer_kept = outputs / cols;
+    parallel_for(0, outer_kept * col_tiles, std::max<int64_t>(1, kElementwiseGrain / (col_block * per_output)), [&](int64_t b, int64_t e) {
+      A total[col_block], part[col_block];
+      for (int64_t t = b; t < e; ++t) {
+        int64_t k = t / col_tiles, c0 = (t % col_tiles) * col_block, nc = std::min(col_block, cols - c0);
+        int64_t in_off = 0, out_off = 0, rem = k;
+        for (int i = 1; i < kept.n; ++i) {
+          in_off += (rem % kept.size[i]) * kept.in[i];
+          out_off += (rem % kept.size[i]) * kept.out[i];
+          rem /= kept.size[i];
+        }
+        for (int64_t c = 0; c < nc; ++c) total[c] = R::identity();
+        for (int64_t r0 = 0; r0 < per_output; r0 += kRowBlock) {
+          for (int64_t c = 0; c < nc; ++c) part[c] = R::identity();
+          for (int64_t r = r0; r < std::min(per_output, r0 + kRowBlock); ++r) {
+            int64_t roff = 0, rr = r;
+            for (int i = 0; i < red.n; ++i) {
+              roff += (rr % red.size[i]) * red.in[i];
+              rr /= red.size[i];
+            }
+            const T* row = reinterpret_cast<const T*>(in_base + in_off + roff) + c0;
+            for (int64_t c = 0; c < nc; ++c) part[c] = R::combine(part[c], static_cast<A>(row[c]));
+          }
+          for (int64_t c = 0; c < nc; ++c) total[c] = R::combine(total[c], part[c]);
+        }
+        T* o = reinterpret_cast<T*>(out_base + out_off) + c0;
+        for (int64_t c = 0; c < nc; ++c) o[c] = static_cast<T>(total[c]);
+      }
+    });
+    return;
+  }
+
+  // Few outputs over one long contiguous run: split the run over threads.
+  if (outputs < get_num_threads() && red.n == 1 && red.in[0] == es && per_output >= 2 * kElementwiseGrain) {
+    for (int64_t o = 0; o < outputs; ++o) {
+      int64_t in_off, out_off;
+      kept.offsets(o, in_off, out_off);
+      const char* base = in_base + in_off;
+      int64_t chunks = get_num_threads();
+      int64_t per = (per_output / chunks + kBlock - 1) / kBlock * kBlock;
+      std::vector<A> partial(static_cast<size_t>(chunks), R::identity());
+      parallel_for(0, chunks, 1, [&](int64_t b, int64_t e) {
+        for (int64_t c = b; c < e; ++c) {
+          int64_t start = c * per, len = std::min(per, per_output - start);
+          if (len > 0) partial[c] = reduce_run<R, A, T>(base + start * es, es, len);
+        }
+      });
+      A acc = R::identity();
+      for (A v : partial) acc = R::combine(acc, v);
+      *reinterpret_cast<T*>(out_base + out_off) = static_cast<T>(acc);
+    }
+    return;
+  }
+
+  // Inner and generic: each output reduces its own (possibly strided) space.
+  parallel_for(0, outputs, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(per_output, 1)), [&](int64_t b, int64_t e) {
+    for (int64_t o = b; o < e; ++o) {
+      int64_t in_off, out_off;
+      kept.offsets(o, in_off, out_off);
+      A acc = per_output == 0 ? R::identity() : reduce_space<R, A, T>(in_base + in_off, red);
+      *reinterpret_cast<T*>(out_base + out_off) = static_cast<T>(acc);
+    }
+  });
+}
+
+template <template <typename> class R>
+void reduce_all_types(const Tensor& out, const Tensor& in, const char* name) {
+  switch_all(in.dtype(), name, [&](auto tag) {
+    using T = decltype(tag);
+    using A = acc_t<T>;
+    run_reduce<R<A>, A, T>(out, in);
+  });
+}
+
+}  // namespace
+
+void reduce_kernel(ReduceOp op, const Tensor& out, const Tensor& in) {
+  switch (op) {
+    case ReduceOp::Sum: return reduce_all_types<SumR>(out, in, "sum");
+    case ReduceOp::Prod: return reduce_all_types<ProdR>(out, in, "prod");
+    case ReduceOp::Max: return reduce_all_types<MaxR>(out, in, "amax");
+    case ReduceOp::Min: return reduce_all_types<MinR>(out, in, "amin");
+    case ReduceOp::All: return reduce_all_types<AllR>(out, in, "all");
+    case ReduceOp::Any: return reduce_all_types<AnyR>(out, in, "any");
+  }
+}
+
+}  // namespace cpu
+}  // namespace ember

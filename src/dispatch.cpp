@@ -1,0 +1,39 @@
+// The device registry: one slot per device type, filled explicitly on first use.
+#include "dispatch.h"
+
+#include <mutex>
+
+#include "check.h"
+
+namespace ember {
+namespace {
+
+Backend* g_backends[kNumDeviceTypes] = {};
+
+void register_builtin_backends() {
+  cpu::register_backend();
+#ifdef EMBER_WITH_CUDA
+  cuda_backend::register_backend();
+#endif
+}
+
+}  // namespace
+
+void register_backend(DeviceType type, Backend* backend) {
+  g_backends[static_cast<int>(type)] = backend;
+}
+
+Backend& backend_for(DeviceType type) {
+  static std::once_flag once;
+  std::call_once(once, register_builtin_backends);
+  Backend* b = g_backends[static_cast<int>(type)];
+  EMBER_CHECK(b != nullptr, DeviceError,
+              "no backend for device '{}': this build of ember has no {} support{}",
+              Device(type).str(), Device(type).str(),
+              type == kCUDA ? " (configure with -DEMBER_CUDA=ON on a machine with nvcc)" : "");
+  return *b;
+}
+
+Backend& backend_for(const Tensor& t) { return backend_for(t.device().type()); }
+
+}  // namespace ember

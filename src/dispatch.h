@@ -1,0 +1,78 @@
+// The device registry and the interface every backend implements. The front end (src/ops/)
+// validates arguments, works out shapes and dtypes, broadcasts inputs to stride-0 views and
+// allocates outputs; a backend only runs kernels on tensors it is handed. Backends are
+// registered by an explicit call (register_builtin_backends), never by static initialisers.
+#pragma once
+#include <cstddef>
+
+#include "ember/tensor.h"
+#include "op_table.h"
+#include "tensor_impl.h"
+
+namespace ember {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual const char* name() const = 0;
+  virtual Allocator& allocator(int device_index) = 0;
+  // Plain byte copies between host memory and this device's memory.
+  virtual void copy_from_host(void* dst, const void* src, size_t nbytes, int device_index) = 0;
+  virtual void copy_to_host(void* dst, const void* src, size_t nbytes, int device_index) = 0;
+
+  // Elementwise kernels. All tensors have out's sizes (inputs are broadcast beforehand by
+  // stride-0 views). A 0-dim CPU tensor may stand for a scalar operand of a device op.
+  virtual void copy(const Tensor& dst, const Tensor& src) = 0;  // converts dtype
+  virtual void fill(const Tensor& dst, const Scalar& value) = 0;
+  virtual void unary(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) = 0;
+  // a and b have the compute dtype; out has it too, or Bool for comparisons.
+  virtual void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b,
+                      const Scalar& alpha) = 0;
+  virtual void where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) = 0;
+
+  // Reductions. out has in's rank with size 1 on the reduced dims, and in's dtype.
+  virtual void reduce(ReduceOp op, const Tensor& out, const Tensor& in) = 0;
+  // Values and int64 indices of the max (is_max) or min along dim; outputs keep dim as size 1.
+  virtual void arg_reduce(bool is_max, const Tensor& values, const Tensor& indices,
+                          const Tensor& in, int64_t dim) = 0;
+  virtual void scan(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) = 0;
+  virtual void softmax(const Tensor& out, const Tensor& in, int64_t dim, bool log) = 0;
+
+  // out (B, M, N) = beta * out + alpha * a (B, M, K) @ b (B, K, N); one dtype for all three.
+  virtual void gemm(const Tensor& out, const Tensor& a, const Tensor& b, double alpha,
+                    double beta) = 0;
+
+  // Indexing through element offsets (int64, same sizes as out/src):
+  //   gather:  out[i] = src_at(i)[offsets[i]]
+  //   scatter: dst_at(i)[offsets[i]] = src[i]   (or += when accumulate; runs serially then)
+  virtual void index_gather(const Tensor& out, const Tensor& src, const Tensor& offsets) = 0;
+  virtual void index_scatter(const Tensor& dst, const Tensor& src, const Tensor& offsets,
+                             bool accumulate) = 0;
+  // Indices (n, in.dim()) of the non-zero elements, in row-major order.
+  virtual Tensor nonzero(const Tensor& in) = 0;
+  // Stable sort along dim; NaN sorts as the largest value, like PyTorch.
+  virtual void sort(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim,
+                    bool descending) = 0;
+
+  // Random fills of a contiguous tensor from the global generator.
+  virtual void uniform(const Tensor& out, double from, double to) = 0;
+  virtual void normal(const Tensor& out, double mean, double std) = 0;
+  virtual void randint(const Tensor& out, int64_t low, int64_t high) = 0;
+};
+
+// The backend for a device type; throws DeviceError when none is registered (CUDA in a
+// CPU-only build).
+Backend& backend_for(DeviceType type);
+Backend& backend_for(const Tensor& t);
+void register_backend(DeviceType type, Backend* backend);
+
+namespace cpu {
+void register_backend();
+}
+#ifdef EMBER_WITH_CUDA
+namespace cuda_backend {
+void register_backend();
+}
+#endif
+
+}  // namespace ember

@@ -1,0 +1,301 @@
+// Front ends of the elementwise ops: dtype rules, broadcasting and in-place checks, then one
+// backend call. The op tables (op_table.h) give each op's name and dtype kind.
+#include "../core.h"
+
+namespace ember {
+namespace {
+
+// Integer floor_divide/remainder by zero is an error in PyTorch, not garbage.
+void check_int_division(BinaryOp op, DType compute, const Tensor& b) {
+  if ((op == BinaryOp::FloorDivide || op == BinaryOp::Remainder) && is_integral(compute, false)) {
+    bool any_zero = is_wrapped(b) ? b.item().to_int() == 0 : eq(b, 0).any().item<bool>();
+    EMBER_CHECK(!any_zero, ValueError, "{}: integer division by zero (ZeroDivisionError)", op_name(op));
+  }
+}
+
+struct BinaryTypes {
+  DType compute, out;
+};
+
+BinaryTypes binary_types(BinaryOp op, const Tensor& a, const Tensor& b) {
+  DType common = result_type({&a, &b});
+  const char* name = op_name(op);
+  if (op_kind(op) == BinaryKind::Cmp) return {common, kBool};
+  if (op == BinaryOp::Div && !is_floating_point(common)) return {kFloat32, kFloat32};
+  EMBER_CHECK(!(op == BinaryOp::Sub && common == kBool), TypeError,
+              "sub: subtraction, the `-` operator, with two bool tensors is not supported; use logical_xor() instead");
+  EMBER_CHECK(!((op == BinaryOp::FloorDivide || op == BinaryOp::Remainder) && common == kBool), TypeError,
+              "{}: not implemented for dtype bool", name);
+  if (op == BinaryOp::Pow && is_integral(common, false)) {
+    // Negative integer exponents have no integer result (PyTorch refuses them too).
+    bool negative = is_wrapped(b) ? b.item().to_int() < 0 : (b.numel() > 0 && lt(b, 0).any().item<bool>());
+    EMBER_CHECK(!negative, ValueError, "pow: integers to negative integer powers are not allowed");
+  }
+  return {common, common};
+}
+
+Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  const char* name = op_name(op);
+  Device dev = common_device({&a, &b}, name);
+  BinaryTypes ty = binary_types(op, a, b);
+  check_int_division(op, ty.compute, b);
+  Shape shape = broadcast_shapes(a.sizes(), b.sizes(), name);
+  Tensor ac = to_dtype(a, ty.compute), bc = to_dtype(b, ty.compute);
+  Tensor out = empty_tensor(shape, ty.out, dev);
+  if (out.numel() > 0) backend_for(dev.type()).binary(op, out, ac.expand(shape), bc.expand(shape), alpha);
+  return out;
+}
+
+// self op= other: the result dtype must be castable to self's (no float into int).
+Tensor& run_binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar& alpha) {
+  const char* name = op_name(op);
+  Device dev = common_device({&self, &other}, name);
+  BinaryTypes ty = binary_types(op, self, other);
+  EMBER_CHECK(!(is_floating_point(ty.out) && !is_floating_point(self.dtype())) && !(ty.out != kBool && self.dtype() == kBool),
+              TypeError, "{}_: result type {} can't be cast to the desired output type {}", name, dtype_name(ty.out),
+              dtype_name(self.dtype()));
+  Shape shape = broadcast_shapes(self.sizes(), other.sizes(), name);
+  EMBER_CHECK(shape == self.sizes(), ShapeError, "{}_: output with shape {} doesn't match the broadcast shape {}", name,
+              self.sizes().str(), shape.str());
+  check_writable(self, name);
+  check_int_division(op, ty.compute, other);
+  if (self.numel() == 0) return self;
+  bool partial_overlap = other.is_alias_of(self) && !(other.storage_offset() == self.storage_offset() && other.strides() == self.strides());
+  if (ty.compute == self.dtype() && ty.out == self.dtype() && !partial_overlap) {
+    Tensor oc = to_dtype(other, ty.compute);
+    backend_for(dev.type()).binary(op, self, self, oc.expand(shape), alpha);
+    self.impl()->bump_version();
+  } else {
+    self.copy_(run_binary(op, self, other, alpha));
+  }
+  return self;
+}
+
+Tensor wrap(const Scalar& s) { return wrap_scalar(s, s.default_dtype()); }
+
+Tensor run_unary(UnaryOp op, const Tensor& x, const UnaryParams& p = {}) {
+  const char* name = op_name(op);
+  check_defined(x, name);
+  DType in = x.dtype(), out = x.dtype();
+  switch (op_kind(op)) {
+    case UnaryKind::Float:
+      if (!is_floating_point(in)) in = out = kFloat32;
+      break;
+    case UnaryKind::Same:
+      EMBER_CHECK(in != kBool || op == UnaryOp::Clamp || op == UnaryOp::NanToNum, TypeError, "{}: not implemented for dtype bool{}", name,
+                  op == UnaryOp::Neg ? " (negation, the `-` operator, on a bool tensor is not supported; use logical_not())" : "");
+      break;
+    case UnaryKind::Pred:
+      out = kBool;
+      break;
+  }
+  if (in == kBool && op_kind(op) == UnaryKind::Same) {  // clamp / nan_to_num on bool: identity-like, via uint8
+    return run_unary(op, x.to(kUInt8), p).to(kBool);
+  }
+  Tensor xc = to_dtype(x, in);
+  Tensor result = empty_tensor(x.sizes(), out, x.device());
+  if (result.numel() > 0) backend_for(x).unary(op, result, xc, p);
+  return result;
+}
+
+Tensor& run_unary_(UnaryOp op, Tensor& x, const UnaryParams& p = {}) {
+  check_defined(x, op_name(op));
+  check_writable(x, op_name(op));
+  Tensor r = run_unary(op, x, p);
+  EMBER_CHECK(r.dtype() == x.dtype(), TypeError, "{}_: result type {} can't be cast to the desired output type {}", op_name(op),
+              dtype_name(r.dtype()), dtype_name(x.dtype()));
+  x.copy_(r);
+  return x;
+}
+
+UnaryParams clamp_params(std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  EMBER_CHECK(lo || hi, ValueError, "clamp: at least one of 'min' or 'max' must not be None");
+  UnaryParams p;
+  if (lo) p.a = lo->to_double(), p.has_a = true;
+  if (hi) p.b = hi->to_double(), p.has_b = true;
+  return p;
+}
+
+}  // namespace
+
+// ---- Binary arithmetic
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return run_binary(BinaryOp::Add, a, b, alpha); }
+Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) { return run_binary(BinaryOp::Add, a, wrap(b), alpha); }
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return run_binary(BinaryOp::Sub, a, b, alpha); }
+Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return run_binary(BinaryOp::Sub, a, wrap(b), alpha); }
+
+#define EMBER_BINARY_FN(fn, Op)                                                                \
+  Tensor fn(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Op, a, b, 1); }      \
+  Tensor fn(const Tensor& a, const Scalar& b) { return run_binary(BinaryOp::Op, a, wrap(b), 1); }
+EMBER_BINARY_FN(mul, Mul)
+EMBER_BINARY_FN(div, Div)
+EMBER_BINARY_FN(floor_divide, FloorDivide)
+EMBER_BINARY_FN(remainder, Remainder)
+EMBER_BINARY_FN(pow, Pow)
+EMBER_BINARY_FN(eq, Eq)
+EMBER_BINARY_FN(ne, Ne)
+EMBER_BINARY_FN(lt, Lt)
+EMBER_BINARY_FN(le, Le)
+EMBER_BINARY_FN(gt, Gt)
+EMBER_BINARY_FN(ge, Ge)
+#undef EMBER_BINARY_FN
+Tensor pow(const Scalar& base, const Tensor& e) { return run_binary(BinaryOp::Pow, wrap(base), e, 1); }
+Tensor maximum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Maximum, a, b, 1); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Minimum, a, b, 1); }
+Tensor max(const Tensor& a, const Tensor& b) { return maximum(a, b); }
+Tensor min(const Tensor& a, const Tensor& b) { return minimum(a, b); }
+Tensor logical_and(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalAnd, a, b, 1); }
+Tensor logical_or(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalOr, a, b, 1); }
+Tensor logical_xor(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalXor, a, b, 1); }
+
+// ---- In-place
+Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) { return run_binary_(BinaryOp::Add, *this, o, alpha); }
+Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) { return run_binary_(BinaryOp::Add, *this, wrap(o), alpha); }
+Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) { return run_binary_(BinaryOp::Sub, *this, o, alpha); }
+Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) { return run_binary_(BinaryOp::Sub, *this, wrap(o), alpha); }
+Tensor& Tensor::mul_(const Tensor& o) { return run_binary_(BinaryOp::Mul, *this, o, 1); }
+Tensor& Tensor::mul_(const Scalar& o) { return run_binary_(BinaryOp::Mul, *this, wrap(o), 1); }
+Tensor& Tensor::div_(const Tensor& o) { return run_binary_(BinaryOp::Div, *this, o, 1); }
+Tensor& Tensor::div_(const Scalar& o) { return run_binary_(BinaryOp::Div, *this, wrap(o), 1); }
+Tensor& Tensor::pow_(const Scalar& e) { return run_binary_(BinaryOp::Pow, *this, wrap(e), 1); }
+Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) { return run_unary_(UnaryOp::Clamp, *this, clamp_params(lo, hi)); }
+Tensor& Tensor::relu_() { return run_unary_(UnaryOp::Relu, *this); }
+Tensor& Tensor::neg_() { return run_unary_(UnaryOp::Neg, *this); }
+Tensor& Tensor::exp_() { return run_unary_(UnaryOp::Exp, *this); }
+Tensor& Tensor::sqrt_() { return run_unary_(UnaryOp::Sqrt, *this); }
+
+// ---- Unary
+#define EMBER_UNARY_FN(Name, str, kind, expr) \
+  Tensor unary_##Name(const Tensor& x) { return run_unary(UnaryOp::Name, x); }
+EMBER_UNARY_OPS(EMBER_UNARY_FN)
+#undef EMBER_UNARY_FN
+Tensor neg(const Tensor& x) { return unary_Neg(x); }
+Tensor abs(const Tensor& x) { return unary_Abs(x); }
+Tensor sign(const Tensor& x) { return unary_Sign(x); }
+Tensor exp(const Tensor& x) { return unary_Exp(x); }
+Tensor exp2(const Tensor& x) { return unary_Exp2(x); }
+Tensor log(const Tensor& x) { return unary_Log(x); }
+Tensor log2(const Tensor& x) { return unary_Log2(x); }
+Tensor log10(const Tensor& x) { return unary_Log10(x); }
+Tensor log1p(const Tensor& x) { return unary_Log1p(x); }
+Tensor expm1(const Tensor& x) { return unary_Expm1(x); }
+Tensor sqrt(const Tensor& x) { return unary_Sqrt(x); }
+Tensor rsqrt(const Tensor& x) { return unary_Rsqrt(x); }
+Tensor square(const Tensor& x) { return x.dtype() == kBool ? unary_Square(x.to(kInt64)) : unary_Square(x); }
+Tensor sin(const Tensor& x) { return unary_Sin(x); }
+Tensor cos(const Tensor& x) { return unary_Cos(x); }
+Tensor tan(const Tensor& x) { return unary_Tan(x); }
+Tensor tanh(const Tensor& x) { return unary_Tanh(x); }
+Tensor sigmoid(const Tensor& x) { return unary_Sigmoid(x); }
+Tensor relu(const Tensor& x) { return unary_Relu(x); }
+Tensor gelu(const Tensor& x) { return unary_Gelu(x); }
+Tensor silu(const Tensor& x) { return unary_Silu(x); }
+Tensor softplus(const Tensor& x) { return unary_Softplus(x); }
+Tensor floor(const Tensor& x) { return unary_Floor(x); }
+Tensor ceil(const Tensor& x) { return unary_Ceil(x); }
+Tensor round(const Tensor& x) { return unary_Round(x); }
+Tensor trunc(const Tensor& x) { return unary_Trunc(x); }
+Tensor reciprocal(const Tensor& x) { return unary_Reciprocal(x); }
+Tensor erf(const Tensor& x) { return unary_Erf(x); }
+Tensor isnan(const Tensor& x) { return unary_IsNan(x); }
+Tensor isinf(const Tensor& x) { return unary_IsInf(x); }
+Tensor isfinite(const Tensor& x) { return unary_IsFinite(x); }
+Tensor logical_not(const Tensor& x) { return unary_LogicalNot(x); }
+
+Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  return run_unary(UnaryOp::Clamp, x, clamp_params(lo, hi));
+}
+Tensor clamp(const Tensor& x, const Tensor& lo, const Tensor& hi) {
+  // NaN in x propagates; NaN in a bound propagates too, like PyTorch's tensor clamp.
+  Tensor r = x;
+  if (lo.defined()) r = maximum(r, lo);
+  if (hi.defined()) r = minimum(r, hi);
+  return r;
+}
+Tensor clamp_min(const Tensor& x, const Scalar& lo) { return clamp(x, lo, std::nullopt); }
+Tensor clamp_max(const Tensor& x, const Scalar& hi) { return clamp(x, std::nullopt, hi); }
+
+Tensor nan_to_num(const Tensor& x, std::optional<double> nan, std::optional<double> posinf, std::optional<double> neginf) {
+  check_defined(x, "nan_to_num");
+  double big = 0, small = 0;
+  switch (x.dtype()) {
+    case kFloat64: big = std::numeric_limits<double>::max(); break;
+    case kFloat16: big = 65504.0; break;
+    case kBFloat16: big = 3.3895313892515355e38; break;
+    default: big = std::numeric_limits<float>::max(); break;
+  }
+  small = -big;
+  UnaryParams p;
+  p.a = nan.value_or(0.0);
+  p.b = posinf.value_or(big);
+  p.c = neginf.value_or(small);
+  if (!x.is_floating_point()) return x.clone();
+  return run_unary(UnaryOp::NanToNum, x, p);
+}
+
+// ---- where
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  Device dev = common_device({&cond, &a, &b}, "where");
+  EMBER_CHECK(cond.dtype() == kBool, TypeError, "where: expected condition to be a bool tensor, but got a tensor of dtype {}",
+              dtype_name(cond.dtype()));
+  DType dt = result_type({&a, &b});
+  Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"), b.sizes(), "where");
+  Tensor out = empty_tensor(shape, dt, dev);
+  if (out.numel() > 0) {
+    Tensor c = cond.device() == dev ? cond : cond.to(dev);
+    backend_for(dev.type()).where(out, c.expand(shape), to_dtype(a, dt).expand(shape), to_dtype(b, dt).expand(shape));
+  }
+  return out;
+}
+Tensor where(const Tensor& c, const Tensor& a, const Scalar& b) { return where(c, a, wrap(b)); }
+Tensor where(const Tensor& c, const Scalar& a, const Tensor& b) { return where(c, wrap(a), b); }
+Tensor where(const Tensor& c, const Scalar& a, const Scalar& b) { return where(c, wrap(a), wrap(b)); }
+
+// ---- Comparison helpers
+bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  common_device({&a, &b}, "allclose");
+  DType dt = promote_types(promote_types(a.dtype(), b.dtype()), kFloat64);
+  Tensor x = a.to(dt), y = b.to(dt);
+  Tensor diff = abs(sub(x, y));
+  Tensor tol = add(abs(y).mul(rtol), atol);
+  Tensor close = logical_or(le(diff, tol), eq(x, y));  // eq covers equal infinities
+  if (equal_nan) close = logical_or(close, logical_and(isnan(x), isnan(y)));
+  return close.all().item<bool>();
+}
+
+bool equal(const Tensor& a, const Tensor& b) {
+  common_device({&a, &b}, "equal");
+  if (a.sizes() != b.sizes()) return false;
+  return eq(a, b).all().item<bool>();
+}
+
+// ---- Operators
+Tensor operator-(const Tensor& x) { return neg(x); }
+Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+Tensor operator+(const Tensor& a, const Scalar& b) { return add(a, b); }
+Tensor operator+(const Scalar& a, const Tensor& b) { return add(b, a); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+Tensor operator-(const Tensor& a, const Scalar& b) { return sub(a, b); }
+Tensor operator-(const Scalar& a, const Tensor& b) { return run_binary(BinaryOp::Sub, wrap(a), b, 1); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+Tensor operator*(const Tensor& a, const Scalar& b) { return mul(a, b); }
+Tensor operator*(const Scalar& a, const Tensor& b) { return mul(b, a); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
+Tensor operator/(const Scalar& a, const Tensor& b) { return run_binary(BinaryOp::Div, wrap(a), b, 1); }
+#define EMBER_CMP_OPERATOR(sym, fn, flipped)                                          \
+  Tensor operator sym(const Tensor& a, const Tensor& b) { return fn(a, b); }           \
+  Tensor operator sym(const Tensor& a, const Scalar& b) { return fn(a, b); }           \
+  Tensor operator sym(const Scalar& a, const Tensor& b) { return flipped(b, a); }
+EMBER_CMP_OPERATOR(==, eq, eq)
+EMBER_CMP_OPERATOR(!=, ne, ne)
+EMBER_CMP_OPERATOR(<, lt, gt)
+EMBER_CMP_OPERATOR(<=, le, ge)
+EMBER_CMP_OPERATOR(>, gt, lt)
+EMBER_CMP_OPERATOR(>=, ge, le)
+#undef EMBER_CMP_OPERATOR
+Tensor operator&&(const Tensor& a, const Tensor& b) { return logical_and(a, b); }
+Tensor operator||(const Tensor& a, const Tensor& b) { return logical_or(a, b); }
+Tensor operator!(const Tensor& a) { return logical_not(a); }
+
+}  // namespace ember

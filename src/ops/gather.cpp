@@ -1,0 +1,228 @@
+// Gather/scatter front ends: index_select, gather, scatter(_add), index_add, masked ops,
+// nonzero, one_hot, sort and topk. Each index form becomes a tensor of element offsets plus
+// a strided view, and runs on the backend's two offset kernels (see dispatch.h).
+#include "../core.h"
+
+namespace ember {
+namespace {
+
+Tensor check_index(const Tensor& index, const char* name) {
+  check_defined(index, name);
+  EMBER_CHECK(index.dtype() == kInt64 || index.dtype() == kInt32, TypeError,
+              "{}: expected an int64 index tensor, but got a tensor of dtype {}", name, dtype_name(index.dtype()));
+  return to_dtype(index, kInt64);
+}
+
+// Throws IndexError unless every index lies in [0, size) (or [-size, size) with negatives).
+void check_range(const Tensor& index, int64_t size, bool allow_negative, const char* name, int64_t dim) {
+  if (index.numel() == 0) return;
+  int64_t lo = amin(index).item<int64_t>(), hi = amax(index).item<int64_t>();
+  int64_t bad = hi >= size ? hi : lo;
+  EMBER_CHECK(lo >= (allow_negative ? -size : 0) && hi < size, IndexError,
+              "{}: index {} is out of bounds for dimension {} with size {}", name, bad, dim, size);
+}
+
+// t with size n and stride 0 along dim: every position along dim reads the same base.
+Tensor broadcast_along(const Tensor& t, int64_t dim, const Shape& sizes) {
+  Shape st = t.strides();
+  if (t.dim() == 0) return t;
+  st[dim] = 0;
+  return make_view(t, sizes, st, t.storage_offset());
+}
+
+void check_gather_shapes(const Tensor& x, int64_t d, const Tensor& index, const char* name) {
+  EMBER_CHECK(index.dim() == x.dim() || (x.dim() == 0 && index.dim() <= 1), ShapeError,
+              "{}: index tensor must have the same number of dimensions as the input tensor (shapes {} and {})", name,
+              index.sizes().str(), x.sizes().str());
+  for (int64_t k = 0; k < index.dim(); ++k)
+    EMBER_CHECK(k == d || index.size(k) <= x.size(k), ShapeError,
+                "{}: size of index {} does not fit the input {} in dimension {} ({} > {})", name, index.sizes().str(), x.sizes().str(),
+                k, index.size(k), x.size(k));
+}
+
+}  // namespace
+
+Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index_in) {
+  Device dev = common_device({&x, &index_in}, "index_select");
+  Tensor index = check_index(index_in, "index_select");
+  EMBER_CHECK(index.dim() <= 1, ShapeError, "index_select: index must be 0-D or 1-D, but got shape {}", index.sizes().str());
+  if (x.dim() == 0) {
+    check_range(index, 1, false, "index_select", 0);
+    return x.clone();
+  }
+  int64_t d = wrap_dim(dim, x.dim(), "index_select");
+  check_range(index, x.size(d), false, "index_select", d);
+  Shape shape = x.sizes();
+  shape[d] = index.numel();
+  Tensor out = empty_tensor(shape, x.dtype(), dev);
+  if (out.numel() == 0) return out;
+  Shape oshape(static_cast<size_t>(x.dim()), 1);
+  oshape[d] = index.numel();
+  Tensor offsets = mul(index.reshape(oshape), x.stride(d)).expand(shape);
+  backend_for(dev.type()).index_gather(out, broadcast_along(x, d, shape), offsets);
+  return out;
+}
+
+Tensor gather(const Tensor& x, int64_t dim, const Tensor& index_in) {
+  Device dev = common_device({&x, &index_in}, "gather");
+  Tensor index = check_index(index_in, "gather");
+  int64_t d = wrap_dim(dim, x.dim(), "gather");
+  check_gather_shapes(x, d, index, "gather");
+  check_range(index, x.dim() == 0 ? 1 : x.size(d), false, "gather", d);
+  Tensor out = empty_tensor(index.sizes(), x.dtype(), dev);
+  if (out.numel() == 0 || x.dim() == 0) return out.numel() ? out.fill_(x.item()) : out;
+  Tensor offsets = mul(index, x.stride(d));
+  backend_for(dev.type()).index_gather(out, broadcast_along(x, d, index.sizes()), offsets);
+  return out;
+}
+
+namespace {
+Tensor& scatter_into(Tensor& self, int64_t dim, const Tensor& index_in, const Tensor& src, bool accumulate, const char* name) {
+  Device dev = common_device({&self, &index_in, &src}, name);
+  check_writable(self, name);
+  Tensor index = check_index(index_in, name);
+  int64_t d = wrap_dim(dim, self.dim(), name);
+  check_gather_shapes(self, d, index, name);
+  check_range(index, self.dim() == 0 ? 1 : self.size(d), false, name, d);
+  if (index.numel() == 0) return self;
+  Tensor values;
+  if (src.dim() == 0 && (is_wrapped(src) || index.dim() > 0)) {
+    values = to_dtype(src, self.dtype()).expand(index.sizes());
+  } else {
+    EMBER_CHECK(src.dim() == index.dim(), ShapeError, "{}: src {} must have the same number of dimensions as index {}", name,
+                src.sizes().str(), index.sizes().str());
+    for (int64_t k = 0; k < index.dim(); ++k)
+      EMBER_CHECK(index.size(k) <= src.size(k), ShapeError, "{}: index {} is larger than src {} in dimension {}", name,
+                  index.sizes().str(), src.sizes().str(), k);
+    values = to_dtype(src, self.dtype());
+    for (int64_t k = 0; k < index.dim(); ++k) values = values.narrow(k, 0, index.size(k));
+  }
+  if (values.device() != dev) values = values.to(dev);
+  Tensor target = self.dim() == 0 ? self.view({1}) : self;
+  Tensor idx = self.dim() == 0 ? index.reshape({-1}) : index;
+  Tensor vals = self.dim() == 0 ? values.reshape({-1}) : values;
+  Tensor offsets = mul(idx, target.stride(d));
+  backend_for(dev.type()).index_scatter(broadcast_along(target, d, idx.sizes()), vals, offsets, accumulate);
+  self.impl()->bump_version();
+  return self;
+}
+}  // namespace
+
+Tensor& Tensor::scatter_(int64_t dim, const Tensor& index, const Tensor& src) { return scatter_into(*this, dim, index, src, false, "scatter_"); }
+Tensor& Tensor::scatter_(int64_t dim, const Tensor& index, const Scalar& v) {
+  return scatter_into(*this, dim, index, wrap_scalar(v, dtype()), false, "scatter_");
+}
+Tensor& Tensor::scatter_add_(int64_t dim, const Tensor& index, const Tensor& src) {
+  return scatter_into(*this, dim, index, src, true, "scatter_add_");
+}
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) { return x.clone().scatter_(dim, index, src); }
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& v) { return x.clone().scatter_(dim, index, v); }
+Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  return x.clone().scatter_add_(dim, index, src);
+}
+
+Tensor& Tensor::index_add_(int64_t dim_, const Tensor& index_in, const Tensor& source, const Scalar& alpha) {
+  Device dev = common_device({this, &index_in, &source}, "index_add_");
+  check_writable(*this, "index_add_");
+  Tensor index = check_index(index_in, "index_add_");
+  EMBER_CHECK(index.dim() <= 1, ShapeError, "index_add_: index must be 0-D or 1-D, but got shape {}", index.sizes().str());
+  Tensor self = dim() == 0 ? view({1}) : *this;
+  Tensor src = source.dim() == 0 ? source.view({1}) : source;
+  int64_t d = wrap_dim(dim_, self.dim(), "index_add_");
+  Shape expect = self.sizes();
+  expect[d] = index.numel();
+  EMBER_CHECK(src.sizes() == expect, ShapeError, "index_add_: source of shape {} does not match the expected shape {} (self {}, {} indices)",
+              source.sizes().str(), expect.str(), sizes().str(), index.numel());
+  check_range(index, self.size(d), false, "index_add_", d);
+  if (src.numel() == 0) return *this;
+  Tensor values = to_dtype(alpha.to_double() == 1.0 ? src : ember::mul(src, alpha), dtype());
+  Shape oshape(static_cast<size_t>(self.dim()), 1);
+  oshape[d] = index.numel();
+  Tensor offsets = ember::mul(index.reshape(oshape), self.stride(d)).expand(expect);
+  backend_for(dev.type()).index_scatter(broadcast_along(self, d, expect), values, offsets, true);
+  impl()->bump_version();
+  return *this;
+}
+Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
+  return x.clone().index_add_(dim, index, source, alpha);
+}
+
+Tensor masked_select(const Tensor& x, const Tensor& mask) {
+  common_device({&x, &mask}, "masked_select");
+  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_select: expected mask of dtype bool, but got {}", dtype_name(mask.dtype()));
+  Shape b = broadcast_shapes(x.sizes(), mask.sizes(), "masked_select");
+  return x.expand(b).index({mask.expand(b)});
+}
+
+Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
+  common_device({this, &mask}, "masked_fill_");
+  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_fill_: expected mask of dtype bool, but got {}", dtype_name(mask.dtype()));
+  Shape b = broadcast_shapes(sizes(), mask.sizes(), "masked_fill_");
+  EMBER_CHECK(b == sizes(), ShapeError, "masked_fill_: mask of shape {} cannot be broadcast to the tensor's shape {}",
+              mask.sizes().str(), sizes().str());
+  return copy_(ember::where(mask, wrap_scalar(value, dtype()), *this));
+}
+Tensor& Tensor::masked_fill_(const Tensor& mask, const Tensor& value) {
+  check_defined(value, "masked_fill_");
+  EMBER_CHECK(value.dim() == 0, ShapeError, "masked_fill_: only supports a 0-dimensional value tensor, but got one of shape {}",
+              value.sizes().str());
+  return masked_fill_(mask, value.item());
+}
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
+  common_device({&x, &mask}, "masked_fill");
+  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_fill: expected mask of dtype bool, but got {}", dtype_name(mask.dtype()));
+  return where(mask, wrap_scalar(value, x.dtype()), x);
+}
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
+  check_defined(value, "masked_fill");
+  EMBER_CHECK(value.dim() == 0, ShapeError, "masked_fill: only supports a 0-dimensional value tensor, but got one of shape {}",
+              value.sizes().str());
+  return masked_fill(x, mask, value.item());
+}
+
+Tensor nonzero(const Tensor& x) {
+  check_defined(x, "nonzero");
+  return backend_for(x).nonzero(x);
+}
+
+Tensor one_hot(const Tensor& index_in, int64_t num_classes) {
+  Tensor index = check_index(index_in, "one_hot");
+  int64_t lo = index.numel() ? amin(index).item<int64_t>() : 0;
+  EMBER_CHECK(lo >= 0, ValueError, "one_hot: class values must be non-negative, got {}", lo);
+  if (num_classes < 0) {
+    EMBER_CHECK(index.numel() > 0, ValueError, "one_hot: can not infer the total number of classes from an empty tensor");
+    num_classes = amax(index).item<int64_t>() + 1;
+  } else if (index.numel()) {
+    int64_t hi = amax(index).item<int64_t>();
+    EMBER_CHECK(hi < num_classes, ValueError, "one_hot: class values must be smaller than num_classes ({}), got {}", num_classes, hi);
+  }
+  Shape shape = index.sizes();
+  shape.push_back(num_classes);
+  Tensor out = zeros(shape, TensorOptions(kInt64).device(index.device()));
+  if (index.numel() == 0) return out;
+  return out.scatter_(-1, index.unsqueeze(-1), 1);
+}
+
+std::tuple<Tensor, Tensor> sort(const Tensor& x, int64_t dim, bool descending) {
+  check_defined(x, "sort");
+  int64_t d = wrap_dim(dim, x.dim(), "sort");
+  Tensor values = empty_tensor(x.sizes(), x.dtype(), x.device());
+  Tensor indices = empty_tensor(x.sizes(), kInt64, x.device());
+  if (x.numel() == 0) return {values, indices};
+  if (x.dim() == 0) return {values.copy_(x), indices.fill_(0)};
+  backend_for(x).sort(values, indices, x, d, descending);
+  return {values, indices};
+}
+
+std::tuple<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim, bool largest, bool sorted) {
+  (void)sorted;  // results always come sorted, which PyTorch allows for sorted=false too
+  check_defined(x, "topk");
+  int64_t d = wrap_dim(dim, x.dim(), "topk");
+  int64_t n = x.dim() == 0 ? 1 : x.size(d);
+  EMBER_CHECK(k >= 0 && k <= n, IndexError, "topk: k ({}) is out of range for dimension {} of size {}", k, d, n);
+  auto [values, indices] = sort(x, d, largest);
+  if (x.dim() == 0) return {values, indices};
+  return {values.narrow(d, 0, k).contiguous(), indices.narrow(d, 0, k).contiguous()};
+}
+
+}  // namespace ember

@@ -1,0 +1,184 @@
+// t.index({...}) and t.index_put_({...}, v): basic indexing (integers, slices, None,
+// Ellipsis) makes a view; bool masks and int64 tensors then gather or scatter through element
+// offsets, with PyTorch's placement rule for the indexed dims.
+#include "../core.h"
+
+namespace ember {
+namespace {
+
+struct Indexed {
+  Tensor view;                  // after basic indexing
+  std::vector<int64_t> dims;    // dims of `view` indexed by tensors
+  std::vector<Tensor> indices;  // int64 index tensors, one per entry of dims
+};
+
+Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, const char* name) {
+  check_defined(self, name);
+  int64_t consumed = 0, ellipses = 0;
+  for (const auto& i : idx) {
+    switch (i.kind()) {
+      case TensorIndex::Kind::Integer:
+      case TensorIndex::Kind::Slice: ++consumed; break;
+      case TensorIndex::Kind::Tensor: consumed += i.tensor().dtype() == kBool || i.tensor().dtype() == kUInt8 ? i.tensor().dim() : 1; break;
+      case TensorIndex::Kind::Ellipsis: ++ellipses; break;
+      default: break;
+    }
+  }
+  EMBER_CHECK(ellipses <= 1, IndexError, "{}: an index can only have a single ellipsis ('...')", name);
+  EMBER_CHECK(consumed <= self.dim(), IndexError, "{}: too many indices for tensor of dimension {} (shape {})", name, self.dim(),
+              self.sizes().str());
+  Indexed r;
+  Tensor v = self;
+  int64_t d = 0;  // current dim of v
+  for (const auto& i : idx) {
+    switch (i.kind()) {
+      case TensorIndex::Kind::Integer: {
+        int64_t n = v.size(d);
+        EMBER_CHECK(i.integer() >= -n && i.integer() < n, IndexError, "{}: index {} is out of bounds for dimension {} with size {}", name,
+                    i.integer(), d, n);
+        v = v.select(d, i.integer());
+        break;
+      }
+      case TensorIndex::Kind::Slice: {
+        const auto& s = i.slice();
+        v = v.slice(d, s.start, s.stop, s.step.value_or(1));
+        ++d;
+        break;
+      }
+      case TensorIndex::Kind::None: v = v.unsqueeze(d++); break;
+      case TensorIndex::Kind::Boolean:
+        v = v.unsqueeze(d);
+        if (!i.integer()) v = v.slice(d, 0, 0);
+        ++d;
+        break;
+      case TensorIndex::Kind::Ellipsis: d += self.dim() - consumed; break;
+      case TensorIndex::Kind::Tensor: {
+        Tensor t = i.tensor();
+        check_defined(t, name);
+        if (t.dtype() == kBool || t.dtype() == kUInt8) {
+          Tensor mask = t.dtype() == kBool ? t : ne(t, 0);
+          for (int64_t k = 0; k < mask.dim(); ++k)
+            EMBER_CHECK(mask.size(k) == v.size(d + k), IndexError,
+                        "{}: the shape of the mask {} at index {} does not match the shape of the indexed tensor {} at index {}", name,
+                        mask.sizes().str(), k, v.sizes().str(), d + k);
+          if (mask.dim() == 0) {  // a 0-dim mask acts like a bool scalar index
+            v = v.unsqueeze(d);
+            r.dims.push_back(d);
+            r.indices.push_back(zeros({mask.item<bool>() ? 1 : 0}, TensorOptions(kInt64).device(v.device())));
+            ++d;
+            break;
+          }
+          Tensor nz = nonzero(mask);  // (count, mask.dim())
+          for (int64_t k = 0; k < mask.dim(); ++k) {
+            r.dims.push_back(d + k);
+            r.indices.push_back(nz.select(1, k));
+          }
+          d += mask.dim();
+        } else {
+          EMBER_CHECK(t.dtype() == kInt64 || t.dtype() == kInt32, IndexError,
+                      "{}: tensors used as indices must be int64, int32, bool or uint8 tensors, got {}", name, dtype_name(t.dtype()));
+          r.dims.push_back(d);
+          r.indices.push_back(to_dtype(t, kInt64));
+          ++d;
+        }
+        break;
+      }
+    }
+  }
+  r.view = v;
+  return r;
+}
+
+// The layout that advanced indexing reads or writes: `target` is a view of the indexed
+// tensor's storage with the result's sizes (indexed dims have stride 0), and `offsets` the
+// element offsets of the indexed dims, expanded to the same sizes.
+struct Advanced {
+  Tensor target, offsets;
+};
+
+Advanced plan_advanced(const Indexed& ix, const char* name) {
+  const Tensor& v = ix.view;
+  Shape ishape;
+  for (const Tensor& t : ix.indices) {
+    EMBER_CHECK(t.device() == v.device(), DeviceError, "{}: indices on {} cannot index a tensor on {}", name, t.device().str(),
+                v.device().str());
+    ishape = broadcast_shapes(ishape, t.sizes(), name);
+  }
+  Tensor offsets = zeros(ishape, TensorOptions(kInt64).device(v.device()));
+  for (size_t k = 0; k < ix.indices.size(); ++k) {
+    int64_t d = ix.dims[k], n = v.size(d);
+    const Tensor& t = ix.indices[k];
+    if (t.numel() > 0) {
+      int64_t lo = amin(t).item<int64_t>(), hi = amax(t).item<int64_t>();
+      EMBER_CHECK(lo >= -n && hi < n, IndexError, "{}: index {} is out of bounds for dimension {} with size {}", name, hi >= n ? hi : lo,
+                  d, n);
+    }
+    Tensor wrapped = where(lt(t, 0), add(t, n), t);
+    offsets = add(offsets, mul(wrapped, v.stride(d)));
+  }
+  bool adjacent = true;
+  for (size_t k = 1; k < ix.dims.size(); ++k) adjacent = adjacent && ix.dims[k] == ix.dims[k - 1] + 1;
+  std::vector<bool> indexed(static_cast<size_t>(v.dim()), false);
+  for (int64_t d : ix.dims) indexed[d] = true;
+  // Result dims: adjacent indexed dims are replaced in place by ishape; otherwise ishape first.
+  Shape sizes, strides, off_shape;
+  int64_t first = ix.dims.front();
+  auto add_index_dims = [&] {
+    for (int64_t s : ishape) sizes.push_back(s), strides.push_back(0), off_shape.push_back(s);
+  };
+  if (!adjacent) add_index_dims();
+  for (int64_t d = 0; d < v.dim(); ++d) {
+    if (adjacent && d == first) add_index_dims();
+    if (indexed[d]) continue;
+    sizes.push_back(v.size(d)), strides.push_back(v.stride(d)), off_shape.push_back(1);
+  }
+  Advanced a;
+  a.target = make_view(v, sizes, strides, v.storage_offset());
+  a.offsets = offsets.reshape(off_shape).expand(sizes);
+  return a;
+}
+
+}  // namespace
+
+Tensor Tensor::index(const std::vector<TensorIndex>& indices) const {
+  Indexed ix = apply_indices(*this, indices, "index");
+  if (ix.indices.empty()) return ix.view;
+  Advanced a = plan_advanced(ix, "index");
+  Tensor out = empty_tensor(a.target.sizes(), dtype(), device());
+  if (out.numel() > 0) backend_for(*this).index_gather(out, a.target, a.offsets);
+  return out;
+}
+Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const { return index(std::vector<TensorIndex>(indices)); }
+
+Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor& value) {
+  check_defined(value, "index_put_");
+  Indexed ix = apply_indices(*this, indices, "index_put_");
+  if (ix.indices.empty()) {
+    ix.view.copy_(value);
+    impl()->bump_version();
+    return *this;
+  }
+  Advanced a = plan_advanced(ix, "index_put_");
+  EMBER_CHECK(value.device() == device() || (value.dim() == 0 && value.is_cpu()), DeviceError,
+              "index_put_: value on {} cannot be written into a tensor on {}", value.device().str(), device().str());
+  Shape b = broadcast_shapes(a.target.sizes(), value.sizes(), "index_put_");
+  EMBER_CHECK(b == a.target.sizes(), ShapeError, "index_put_: shape mismatch: value tensor of shape {} cannot be broadcast to indexing result of shape {}",
+              value.sizes().str(), a.target.sizes().str());
+  if (a.target.numel() == 0) return *this;
+  Tensor v = to_dtype(value, dtype());
+  if (v.device() != device()) v = v.to(device());
+  backend_for(*this).index_scatter(a.target, v.expand(a.target.sizes()), a.offsets, false);
+  impl()->bump_version();
+  return *this;
+}
+Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Scalar& value) {
+  return index_put_(indices, wrap_scalar(value, dtype()));
+}
+Tensor& Tensor::index_put_(std::initializer_list<TensorIndex> indices, const Tensor& value) {
+  return index_put_(std::vector<TensorIndex>(indices), value);
+}
+Tensor& Tensor::index_put_(std::initializer_list<TensorIndex> indices, const Scalar& value) {
+  return index_put_(std::vector<TensorIndex>(indices), value);
+}
+
+}  // namespace ember

@@ -1,0 +1,237 @@
+// Front ends of the reductions: dims and keepdim, output dtypes, empty-input rules, and the
+// composite reductions (mean, var/std, norm, logsumexp) built from the backend primitives.
+#include <cmath>
+#include <limits>
+
+#include "../core.h"
+
+namespace ember {
+namespace {
+
+Shape keepdim_shape(const Tensor& x, const std::vector<bool>& mask) {
+  Shape s = x.sizes();
+  for (size_t i = 0; i < s.size(); ++i)
+    if (mask[i]) s[i] = 1;
+  return s;
+}
+
+Shape drop_dims(const Shape& kept, const std::vector<bool>& mask) {
+  Shape s;
+  for (size_t i = 0; i < kept.size(); ++i)
+    if (!mask[i]) s.push_back(kept[i]);
+  return s;
+}
+
+// Runs a backend reduction over the masked dims of x (already in the output dtype).
+Tensor reduce_masked(ReduceOp op, const Tensor& x, const std::vector<bool>& mask, bool keepdim, const char* name) {
+  Shape kshape = keepdim_shape(x, mask);
+  Tensor out = empty_tensor(kshape, x.dtype(), x.device());
+  bool empty_reduction = false;
+  for (size_t i = 0; i < mask.size(); ++i)
+    if (mask[i] && x.size(static_cast<int64_t>(i)) == 0) empty_reduction = true;
+  if (x.dim() == 0 && x.numel() == 0) empty_reduction = true;
+  if (empty_reduction) {
+    EMBER_CHECK(op != ReduceOp::Max && op != ReduceOp::Min, IndexError,
+                "{}: expected reduction dim to have non-zero size, but input of shape {} has an empty reduced dim; specify a non-empty dim",
+                name, x.sizes().str());
+    Scalar identity = op == ReduceOp::Prod || op == ReduceOp::All ? Scalar(1) : Scalar(0);
+    if (out.numel() > 0) out.fill_(identity);
+  } else if (out.numel() > 0) {
+    backend_for(x).reduce(op, out, x);
+  }
+  return keepdim ? out : out.view(drop_dims(kshape, mask));
+}
+
+std::vector<bool> mask_of(const Tensor& x, const DimList& dims, const char* name) {
+  check_defined(x, name);
+  return dim_mask(dims, x.dim(), name);
+}
+
+// sum/prod of bool and integers accumulate in int64, like PyTorch.
+Tensor sum_like(ReduceOp op, const Tensor& x, const DimList& dims, bool keepdim, const char* name) {
+  auto mask = mask_of(x, dims, name);
+  DType dt = is_integral(x.dtype(), true) ? kInt64 : x.dtype();
+  return reduce_masked(op, to_dtype(x, dt), mask, keepdim, name);
+}
+
+Tensor minmax(ReduceOp op, const Tensor& x, const DimList& dims, bool keepdim, const char* name) {
+  auto mask = mask_of(x, dims, name);
+  return reduce_masked(op, x, mask, keepdim, name);
+}
+
+Tensor logical(ReduceOp op, const Tensor& x, const DimList& dims, bool keepdim, const char* name) {
+  auto mask = mask_of(x, dims, name);
+  return reduce_masked(op, x.dtype() == kBool ? x : ne(x, 0), mask, keepdim, name);
+}
+
+int64_t reduced_count(const Tensor& x, const std::vector<bool>& mask) {
+  int64_t n = 1;
+  for (size_t i = 0; i < mask.size(); ++i)
+    if (mask[i]) n *= x.size(static_cast<int64_t>(i));
+  return n;
+}
+
+void check_floating(const Tensor& x, const char* name) {
+  EMBER_CHECK(x.is_floating_point(), TypeError,
+              "{}: could not infer output dtype. Input dtype must be a floating point dtype, but got {}", name,
+              dtype_name(x.dtype()));
+}
+
+Tensor var_impl(const Tensor& x, const DimList& dims, int64_t correction, bool keepdim, const char* name) {
+  check_defined(x, name);
+  check_floating(x, name);
+  auto mask = dim_mask(dims, x.dim(), name);
+  int64_t n = x.dim() == 0 ? 1 : reduced_count(x, mask);
+  // Two passes (mean, then squared deviations) in the input's dtype, like PyTorch.
+  Tensor mu = mean(x, dims, true);
+  Tensor dev = sub(x, mu);
+  Tensor ss = sum(mul(dev, dev), dims, keepdim);
+  double denom = std::max<double>(0.0, static_cast<double>(n - correction));
+  return div(ss, denom);
+}
+
+}  // namespace
+
+Tensor sum(const Tensor& x) { return sum(x, DimList{}, false); }
+Tensor sum(const Tensor& x, int64_t dim, bool keepdim) { return sum(x, DimList{dim}, keepdim); }
+Tensor sum(const Tensor& x, const DimList& dims, bool keepdim) { return sum_like(ReduceOp::Sum, x, dims, keepdim, "sum"); }
+Tensor prod(const Tensor& x) { return prod(x, DimList{}, false); }
+Tensor prod(const Tensor& x, int64_t dim, bool keepdim) { return prod(x, DimList{dim}, keepdim); }
+Tensor prod(const Tensor& x, const DimList& dims, bool keepdim) { return sum_like(ReduceOp::Prod, x, dims, keepdim, "prod"); }
+Tensor amax(const Tensor& x) { return amax(x, DimList{}, false); }
+Tensor amax(const Tensor& x, int64_t dim, bool keepdim) { return amax(x, DimList{dim}, keepdim); }
+Tensor amax(const Tensor& x, const DimList& dims, bool keepdim) { return minmax(ReduceOp::Max, x, dims, keepdim, "amax"); }
+Tensor amin(const Tensor& x) { return amin(x, DimList{}, false); }
+Tensor amin(const Tensor& x, int64_t dim, bool keepdim) { return amin(x, DimList{dim}, keepdim); }
+Tensor amin(const Tensor& x, const DimList& dims, bool keepdim) { return minmax(ReduceOp::Min, x, dims, keepdim, "amin"); }
+Tensor all(const Tensor& x) { return logical(ReduceOp::All, x, {}, false, "all"); }
+Tensor all(const Tensor& x, int64_t dim, bool keepdim) { return logical(ReduceOp::All, x, {dim}, keepdim, "all"); }
+Tensor any(const Tensor& x) { return logical(ReduceOp::Any, x, {}, false, "any"); }
+Tensor any(const Tensor& x, int64_t dim, bool keepdim) { return logical(ReduceOp::Any, x, {dim}, keepdim, "any"); }
+Tensor max(const Tensor& x) {
+  check_defined(x, "max");
+  EMBER_CHECK(x.numel() > 0, IndexError, "max: expected a non-empty tensor; max() of an empty tensor (shape {}) has no value; use amax with a dim", x.sizes().str());
+  return amax(x);
+}
+Tensor min(const Tensor& x) {
+  check_defined(x, "min");
+  EMBER_CHECK(x.numel() > 0, IndexError, "min: expected a non-empty tensor; min() of an empty tensor (shape {}) has no value; use amin with a dim", x.sizes().str());
+  return amin(x);
+}
+
+Tensor mean(const Tensor& x) { return mean(x, DimList{}, false); }
+Tensor mean(const Tensor& x, int64_t dim, bool keepdim) { return mean(x, DimList{dim}, keepdim); }
+Tensor mean(const Tensor& x, const DimList& dims, bool keepdim) {
+  check_defined(x, "mean");
+  check_floating(x, "mean");
+  auto mask = dim_mask(dims, x.dim(), "mean");
+  int64_t n = x.dim() == 0 ? 1 : reduced_count(x, mask);
+  Tensor s = reduce_masked(ReduceOp::Sum, x, mask, keepdim, "mean");
+  return n == 0 ? s.fill_(std::nan("")) : s.div_(static_cast<double>(n));
+}
+
+Tensor var(const Tensor& x, int64_t correction) { return var_impl(x, {}, correction, false, "var"); }
+Tensor var(const Tensor& x, int64_t dim, int64_t correction, bool keepdim) { return var_impl(x, {dim}, correction, keepdim, "var"); }
+Tensor var(const Tensor& x, const DimList& dims, int64_t correction, bool keepdim) { return var_impl(x, dims, correction, keepdim, "var"); }
+Tensor std(const Tensor& x, int64_t correction) { return sqrt(var_impl(x, {}, correction, false, "std")); }
+Tensor std(const Tensor& x, int64_t dim, int64_t correction, bool keepdim) { return sqrt(var_impl(x, {dim}, correction, keepdim, "std")); }
+Tensor std(const Tensor& x, const DimList& dims, int64_t correction, bool keepdim) {
+  return sqrt(var_impl(x, dims, correction, keepdim, "std"));
+}
+
+Tensor norm(const Tensor& x, const Scalar& p, const DimList& dims, bool keepdim) {
+  check_defined(x, "norm");
+  check_floating(x, "norm");
+  double pv = p.to_double();
+  Tensor a = abs(x);
+  if (std::isinf(pv)) return pv > 0 ? amax(a, dims, keepdim) : amin(a, dims, keepdim);
+  if (pv == 0) return sum(ne(x, 0).to(x.dtype()), dims, keepdim);
+  if (pv == 1) return sum(a, dims, keepdim);
+  if (pv == 2) return sqrt(sum(mul(a, a), dims, keepdim));
+  return pow(sum(pow(a, pv), dims, keepdim), 1.0 / pv);
+}
+
+Tensor logsumexp(const Tensor& x) { return logsumexp(x, DimList{}, false); }
+Tensor logsumexp(const Tensor& x, int64_t dim, bool keepdim) { return logsumexp(x, DimList{dim}, keepdim); }
+Tensor logsumexp(const Tensor& x, const DimList& dims, bool keepdim) {
+  check_defined(x, "logsumexp");
+  Tensor xf = x.is_floating_point() ? x : x.to(kFloat32);
+  if (xf.numel() == 0) return log(sum(exp(xf), dims, keepdim));
+  // Shift by the max (treating an infinite max as 0, so -inf lines give -inf, not NaN).
+  Tensor m = amax(xf, dims, true);
+  m = where(isinf(m), zeros_like(m), m);
+  Tensor r = add(log(sum(exp(sub(xf, m)), dims, true)), m);
+  if (keepdim) return r;
+  auto mask = dim_mask(dims, x.dim(), "logsumexp");
+  return r.view(drop_dims(r.sizes(), mask));
+}
+
+namespace {
+std::tuple<Tensor, Tensor> arg_reduce(bool is_max, const Tensor& x, int64_t dim, bool keepdim, const char* name) {
+  check_defined(x, name);
+  Tensor in = x.dim() == 0 ? x.view({1}) : x;
+  int64_t d = wrap_dim(dim, x.dim(), name);
+  EMBER_CHECK(in.size(d) > 0, IndexError, "{}: expected reduction dim {} to have non-zero size (input shape {})", name, d,
+              x.sizes().str());
+  Shape ks = in.sizes();
+  ks[d] = 1;
+  Tensor values = empty_tensor(ks, x.dtype(), x.device());
+  Tensor indices = empty_tensor(ks, kInt64, x.device());
+  if (values.numel() > 0) backend_for(x).arg_reduce(is_max, values, indices, in, d);
+  if (x.dim() == 0) return {values.view({}), indices.view({})};
+  if (!keepdim) return {values.squeeze(d), indices.squeeze(d)};
+  return {values, indices};
+}
+}  // namespace
+
+std::tuple<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim) { return arg_reduce(true, x, dim, keepdim, "max"); }
+std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim) { return arg_reduce(false, x, dim, keepdim, "min"); }
+Tensor argmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
+  check_defined(x, "argmax");
+  if (!dim) {
+    EMBER_CHECK(x.numel() > 0, IndexError, "argmax: expected a non-empty tensor (shape {})", x.sizes().str());
+    Tensor r = std::get<1>(arg_reduce(true, x.reshape({-1}), 0, false, "argmax"));
+    return keepdim ? r.view(Shape(static_cast<size_t>(x.dim()), 1)) : r;
+  }
+  return std::get<1>(arg_reduce(true, x, *dim, keepdim, "argmax"));
+}
+Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
+  check_defined(x, "argmin");
+  if (!dim) {
+    EMBER_CHECK(x.numel() > 0, IndexError, "argmin: expected a non-empty tensor (shape {})", x.sizes().str());
+    Tensor r = std::get<1>(arg_reduce(false, x.reshape({-1}), 0, false, "argmin"));
+    return keepdim ? r.view(Shape(static_cast<size_t>(x.dim()), 1)) : r;
+  }
+  return std::get<1>(arg_reduce(false, x, *dim, keepdim, "argmin"));
+}
+
+namespace {
+Tensor scan(ScanOp op, const Tensor& x, int64_t dim, const char* name) {
+  check_defined(x, name);
+  int64_t d = wrap_dim(dim, x.dim(), name);
+  DType dt = is_integral(x.dtype(), true) ? kInt64 : x.dtype();
+  Tensor in = to_dtype(x, dt);
+  Tensor out = empty_tensor(x.sizes(), dt, x.device());
+  if (out.numel() == 0) return out;
+  if (x.dim() == 0) return out.copy_(in);
+  backend_for(x).scan(op, out, in, d);
+  return out;
+}
+Tensor softmax_impl(const Tensor& x, int64_t dim, bool log, const char* name) {
+  check_defined(x, name);
+  int64_t d = wrap_dim(dim, x.dim(), name);
+  Tensor in = x.is_floating_point() ? x : x.to(kFloat32);
+  Tensor out = empty_tensor(x.sizes(), in.dtype(), x.device());
+  if (out.numel() == 0) return out;
+  if (x.dim() == 0) return log ? out.fill_(0) : out.fill_(1);
+  backend_for(x).softmax(out, in, d, log);
+  return out;
+}
+}  // namespace
+
+Tensor cumsum(const Tensor& x, int64_t dim) { return scan(ScanOp::CumSum, x, dim, "cumsum"); }
+Tensor cumprod(const Tensor& x, int64_t dim) { return scan(ScanOp::CumProd, x, dim, "cumprod"); }
+Tensor softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, false, "softmax"); }
+Tensor log_softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, true, "log_softmax"); }
+
+}  // namespace ember

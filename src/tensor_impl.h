@@ -1,0 +1,74 @@
+// The objects behind a Tensor handle: StorageImpl (bytes on a device) and TensorImpl (a layout
+// over a storage). Internal to the library.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "ember/device.h"
+#include "ember/dtype.h"
+#include "ember/shape.h"
+#include "ember/tensor.h"
+
+namespace ember {
+
+namespace autograd {
+struct AutogradMeta;  // defined by the autograd layer; the core only carries the pointer
+}
+
+class Allocator {
+ public:
+  virtual ~Allocator() = default;
+  virtual void* allocate(size_t nbytes) = 0;
+  virtual void deallocate(void* ptr, size_t nbytes) = 0;
+};
+
+// Note [Version counters]
+// Every in-place write bumps the version of the storage it writes to. All views of one storage
+// (and detach()ed tensors, which share it) therefore see the same counter, which is what the
+// autograd layer checks to detect that a tensor saved for backward was modified.
+struct StorageImpl {
+  StorageImpl(void* data, size_t nbytes, Device device, Allocator* allocator,
+              std::function<void(void*)> deleter = nullptr)
+      : data(data), nbytes(nbytes), device(device), allocator(allocator),
+        deleter(std::move(deleter)) {}
+  StorageImpl(const StorageImpl&) = delete;
+  StorageImpl& operator=(const StorageImpl&) = delete;
+  ~StorageImpl() {
+    if (deleter)
+      deleter(data);
+    else if (allocator)
+      allocator->deallocate(data, nbytes);
+  }
+
+  void* data;
+  size_t nbytes;
+  Device device;
+  Allocator* allocator;                // null for caller-owned memory (from_blob)
+  std::function<void(void*)> deleter;  // from_blob's deleter, if any
+  uint64_t version = 0;
+};
+
+struct TensorImpl {
+  std::shared_ptr<StorageImpl> storage;
+  Shape sizes;
+  Shape strides;  // in elements
+  int64_t offset = 0;
+  DType dtype = kFloat32;
+  int64_t numel = 0;
+  bool contiguous = true;
+  // A Scalar turned into a 0-dim tensor for an op: it does not raise the result's dtype
+  // within its category (int32 tensor * 2 stays int32), like PyTorch's wrapped numbers.
+  bool wrapped_number = false;
+  std::shared_ptr<autograd::AutogradMeta> autograd;
+
+  // Recomputes numel and the contiguity flag after the layout changed.
+  void refresh();
+  char* data() const {
+    return static_cast<char*>(storage->data) + offset * static_cast<int64_t>(element_size(dtype));
+  }
+  Device device() const { return storage->device; }
+  void bump_version() { ++storage->version; }
+};
+
+}  // namespace ember

@@ -1,0 +1,53 @@
+// Shared test helpers: comparing tensors with expected values, making non-contiguous inputs
+// whose gaps hold NaN (so a kernel that reads a gap is caught), and asserting error messages.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <ember/ember.h>
+#include <string>
+#include <vector>
+
+namespace ember_test {
+
+// Asserts that `stmt` throws ErrorType and that the message contains `fragment`.
+#define EXPECT_THROW_MSG(stmt, ErrorType, fragment)                                           \
+  do {                                                                                        \
+    try {                                                                                     \
+      stmt;                                                                                   \
+      ADD_FAILURE() << "expected " #ErrorType " from: " #stmt;                                \
+    } catch (const ErrorType& e) {                                                            \
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos)                      \
+          << "message was: " << e.what() << "\nexpected to contain: " << (fragment);          \
+    } catch (const std::exception& e) {                                                       \
+      ADD_FAILURE() << "expected " #ErrorType ", got another exception: " << e.what();        \
+    }                                                                                         \
+  } while (0)
+
+// Element-wise comparison in float64 with a tolerance; NaN equals NaN.
+inline void expect_values(const ember::Tensor& t, const std::vector<double>& expected, double tol = 1e-6) {
+  auto got = t.to_vector<double>();
+  ASSERT_EQ(got.size(), expected.size()) << "shape " << t.sizes();
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (std::isnan(expected[i])) {
+      EXPECT_TRUE(std::isnan(got[i])) << "at " << i;
+    } else if (std::isinf(expected[i])) {
+      EXPECT_EQ(got[i], expected[i]) << "at " << i;
+    } else {
+      EXPECT_NEAR(got[i], expected[i], tol * std::max(1.0, std::abs(expected[i]))) << "at " << i;
+    }
+  }
+}
+
+// A copy of t laid out with gaps: the result has t's values and sizes, but its last dim has
+// stride 2 and every gap element holds NaN (or the dtype's nearest stand-in).
+inline ember::Tensor with_gaps(const ember::Tensor& t) {
+  ember::Shape big = t.sizes();
+  if (big.empty()) return t.clone();
+  big[big.size() - 1] *= 2;
+  ember::Tensor base = t.is_floating_point() ? ember::full(big, std::nan(""), t.dtype()) : ember::full(big, 77, t.dtype());
+  ember::Tensor v = base.slice(-1, 0, ember::indexing::None, 2);
+  v.copy_(t);
+  return v;
+}
+
+}  // namespace ember_test
