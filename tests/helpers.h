@@ -50,4 +50,29 @@ inline ember::Tensor with_gaps(const ember::Tensor& t) {
   return v;
 }
 
+// Like with_gaps, but the gapped tensor lives on t's device (with_gaps always builds on the CPU).
+inline ember::Tensor with_gaps_on_device(const ember::Tensor& t) {
+  ember::Shape big = t.sizes();
+  if (big.empty()) return t.clone();
+  big[big.size() - 1] *= 2;
+  ember::TensorOptions opts = ember::TensorOptions(t.dtype()).device(t.device());
+  ember::Tensor base = t.is_floating_point() ? ember::full(big, std::nan(""), opts) : ember::full(big, 77, opts);
+  ember::Tensor v = base.slice(-1, 0, ember::indexing::None, 2);
+  v.copy_(t);
+  return v;
+}
+
+// Devices a device-parametrised test runs on: always the CPU, and CUDA (skipped when absent).
+// Use with TEST_P over ::testing::TestWithParam<ember::Device>, instantiated with
+// ::testing::ValuesIn(test_devices()), device_param_name, and EMBER_SKIP_IF_UNAVAILABLE in SetUp.
+inline std::vector<ember::Device> test_devices() { return {ember::Device(ember::kCPU), ember::Device(ember::kCUDA, 0)}; }
+inline std::string device_param_name(const ::testing::TestParamInfo<ember::Device>& info) {
+  return info.param.is_cpu() ? "cpu" : "cuda";
+}
+#define EMBER_SKIP_IF_UNAVAILABLE(device)                                      \
+  do {                                                                         \
+    if ((device).is_cuda() && !ember::cuda::is_available())                    \
+      GTEST_SKIP() << "CUDA is not available in this build or on this machine"; \
+  } while (0)
+
 }  // namespace ember_test

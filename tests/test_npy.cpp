@@ -233,6 +233,7 @@ TEST_F(NpyTest, BFloat16CannotBeSaved) {
 TEST_F(NpyTest, MissingFile) {
   std::string path = tmp("does_not_exist.npy");
   EXPECT_THROW_MSG(load_npy(path), ValueError, "load_npy: " + path + ": cannot open file");
+  EXPECT_THROW_MSG(load_npy(dir_.string()), ValueError, "load_npy: " + dir_.string() + ": not a readable file");
 }
 
 TEST_F(NpyTest, BadMagic) {

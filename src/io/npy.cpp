@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <utility>
@@ -240,7 +241,9 @@ void save_npy(const std::string& path, const Tensor& t) {
 Tensor load_npy(const std::string& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   EMBER_CHECK(in.is_open(), ValueError, "load_npy: {}: cannot open file ({})", path, std::strerror(errno));
-  const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+  const std::streamoff end = in.tellg();  // a directory opens but has no size
+  EMBER_CHECK(end >= 0 && !std::filesystem::is_directory(path), ValueError, "load_npy: {}: not a readable file", path);
+  const uint64_t file_size = static_cast<uint64_t>(end);
   in.seekg(0);
 
   unsigned char pre[kMagicLen + 2 + 4] = {};

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The README's first command: install what is missing, build ember (Release), run the demo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install_deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DEMBER_BUILD_TESTS=OFF
+cmake --build build
+./build/examples/demo
