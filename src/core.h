@@ -36,6 +36,9 @@ Device common_device(std::initializer_list<const Tensor*> tensors, const char* o
 void check_writable(const Tensor& t, const char* op);
 bool is_wrapped(const Tensor& t);
 
+// t broadcast to shape as a stride-0 view (t itself when it already has that shape).
+inline Tensor expand_to(const Tensor& t, const Shape& shape) { return t.sizes() == shape ? t : t.expand(shape); }
+
 // t converted to dtype (a no-op when it already has it).
 Tensor to_dtype(const Tensor& t, DType dtype);
 

@@ -249,7 +249,6 @@ Tensor Tensor::to(const TensorOptions& options, bool copy) const {
   }
   Tensor out = empty_tensor(sizes(), dt, dev);
   if (numel() > 0) out.copy_(*this);
-  out.impl()->storage->version = 0;
   return out;
 }
 

@@ -3,6 +3,8 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <ember/ember.h>
 #include <string>
 #include <vector>

@@ -34,15 +34,24 @@ BinaryTypes binary_types(BinaryOp op, const Tensor& a, const Tensor& b) {
   return {common, common};
 }
 
+void check_alpha(BinaryOp op, DType compute, const Scalar& alpha) {
+  EMBER_CHECK(!(is_integral(compute, true) && alpha.is_floating_point()), TypeError,
+              "{}: for integral input tensors, argument alpha must not be a floating point number (got {})", op_name(op),
+              alpha.str());
+  EMBER_CHECK(!(alpha.is_bool() && compute != kBool), TypeError, "{}: boolean alpha is only supported for bool results, not {}",
+              op_name(op), dtype_name(compute));
+}
+
 Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   const char* name = op_name(op);
   Device dev = common_device({&a, &b}, name);
   BinaryTypes ty = binary_types(op, a, b);
+  check_alpha(op, ty.compute, alpha);
   check_int_division(op, ty.compute, b);
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), name);
   Tensor ac = to_dtype(a, ty.compute), bc = to_dtype(b, ty.compute);
   Tensor out = empty_tensor(shape, ty.out, dev);
-  if (out.numel() > 0) backend_for(dev.type()).binary(op, out, ac.expand(shape), bc.expand(shape), alpha);
+  if (out.numel() > 0) backend_for(dev.type()).binary(op, out, expand_to(ac, shape), expand_to(bc, shape), alpha);
   return out;
 }
 
@@ -58,12 +67,13 @@ Tensor& run_binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar
   EMBER_CHECK(shape == self.sizes(), ShapeError, "{}_: output with shape {} doesn't match the broadcast shape {}", name,
               self.sizes().str(), shape.str());
   check_writable(self, name);
+  check_alpha(op, ty.compute, alpha);
   check_int_division(op, ty.compute, other);
   if (self.numel() == 0) return self;
   bool partial_overlap = other.is_alias_of(self) && !(other.storage_offset() == self.storage_offset() && other.strides() == self.strides());
   if (ty.compute == self.dtype() && ty.out == self.dtype() && !partial_overlap) {
     Tensor oc = to_dtype(other, ty.compute);
-    backend_for(dev.type()).binary(op, self, self, oc.expand(shape), alpha);
+    backend_for(dev.type()).binary(op, self, self, expand_to(oc, shape), alpha);
     self.impl()->bump_version();
   } else {
     self.copy_(run_binary(op, self, other, alpha));

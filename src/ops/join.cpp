@@ -39,7 +39,6 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     if (t->size(d) > 0) out.narrow(d, offset, t->size(d)).copy_(*t);
     offset += t->size(d);
   }
-  out.impl()->storage->version = 0;
   return out;
 }
 
