@@ -1,6 +1,8 @@
 // ember_bench: float32 CPU timings of ember beside libtorch (when built with it), a direct
 // cblas_sgemm call and a plain C++ copy loop, printed as one table.
 // Usage: ember_bench [--threads N] [--quick] [--filter TEXT]   (TEXT matches "W6", "mm", ...)
+#include "bench.h"
+
 #include <cblas.h>
 #include <ember/ember.h>
 
@@ -13,8 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "bench.h"
 
 namespace bench {
 
@@ -36,23 +36,33 @@ struct Config {
   std::string filter;
 };
 
-// Runs fn once to warm up, grows the iteration count until one repeat lasts min_repeat_s, then
-// returns the median over cfg.repeats repeats of the seconds per call.
-double time_per_call(const Op& fn, const Config& cfg) {
+// Times several ops doing the same work: each is warmed up and given an iteration count that
+// makes one repeat last min_repeat_s; the repeats are interleaved (ember, libtorch, reference,
+// ember, ...) so that load from other processes hits all alike. Returns the median seconds per
+// call of each op.
+std::vector<double> time_per_call(const std::vector<Op>& ops, const Config& cfg) {
   using Clock = std::chrono::steady_clock;
-  auto run = [&](int64_t iters) {
+  auto run = [](const Op& fn, int64_t iters) {
     auto t0 = Clock::now();
     for (int64_t i = 0; i < iters; ++i) fn();
     return std::chrono::duration<double>(Clock::now() - t0).count();
   };
-  run(1);
-  int64_t iters = 1;
-  for (double t = run(iters); t < cfg.min_repeat_s; t = run(iters))
-    iters = std::max(iters * 2, static_cast<int64_t>(iters * 1.2 * cfg.min_repeat_s / std::max(t, 1e-9)));
-  std::vector<double> per_call;
-  for (int r = 0; r < cfg.repeats; ++r) per_call.push_back(run(iters) / static_cast<double>(iters));
-  std::nth_element(per_call.begin(), per_call.begin() + per_call.size() / 2, per_call.end());
-  return per_call[per_call.size() / 2];
+  std::vector<int64_t> iters(ops.size(), 1);
+  for (size_t k = 0; k < ops.size(); ++k) {
+    run(ops[k], 1);
+    for (double t = run(ops[k], 1); t < cfg.min_repeat_s; t = run(ops[k], iters[k]))
+      iters[k] = std::max(iters[k] * 2, static_cast<int64_t>(iters[k] * 1.2 * cfg.min_repeat_s / std::max(t, 1e-9)));
+  }
+  std::vector<std::vector<double>> per_call(ops.size());
+  for (int r = 0; r < cfg.repeats; ++r)
+    for (size_t k = 0; k < ops.size(); ++k)
+      per_call[k].push_back(run(ops[k], iters[k]) / static_cast<double>(iters[k]));
+  std::vector<double> medians;
+  for (auto& v : per_call) {
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    medians.push_back(v[v.size() / 2]);
+  }
+  return medians;
 }
 
 // ---- References without any tensor library
@@ -88,8 +98,8 @@ Maker sgemm(int64_t n, int64_t batch = 1) {
       for (int64_t i = 0; i < batch; ++i) {
         int64_t off = i * n * n;
         int ni = static_cast<int>(n);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.f, a->data() + off, ni,
-                    b->data() + off, ni, 0.f, c->data() + off, ni);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.f, a->data() + off, ni, b->data() + off,
+                    ni, 0.f, c->data() + off, ni);
       }
     });
   };
@@ -104,9 +114,7 @@ Maker unary(ember::Shape shape, F f) {
 
 template <typename F>
 Maker binary(ember::Shape sa, ember::Shape sb, F f) {
-  return [=] {
-    return Op([a = ember::rand(sa), b = ember::rand(sb), f, out = Tensor()]() mutable { out = f(a, b); });
-  };
+  return [=] { return Op([a = ember::rand(sa), b = ember::rand(sb), f, out = Tensor()]() mutable { out = f(a, b); }); };
 }
 
 enum class Unit { NsPerOp, GBs, GFlops };
@@ -115,7 +123,7 @@ struct Workload {
   const char* group;  // "W1" ...
   std::string key;    // the name shown, and the key of the libtorch twin in bench_torch.cpp
   Unit unit;
-  double work;        // bytes moved (GBs) or flops (GFlops) per call
+  double work;  // bytes moved (GBs) or flops (GFlops) per call
   Maker ember;
   Maker direct = {};  // an optional library-free reference doing the same work (cblas)
 };
@@ -175,16 +183,17 @@ std::string format_throughput(Unit unit, double v) {
 const char* kRowFormat = "%-3s %-30s %10s %10s %8s %15s  %s\n";
 
 void print_row(const Workload& w, double copy_gbs, const Config& cfg) {
-  double t_ember = time_per_call(w.ember(), cfg);
+  std::vector<Op> ops = {w.ember()};  // ember, then libtorch and the direct reference when present
   Op torch_op = torch_workload(w.key);
-  double t_torch = torch_op ? time_per_call(torch_op, cfg) : 0;
-  torch_op = Op();  // frees libtorch's inputs before the next workload
+  if (torch_op) ops.push_back(torch_op);
+  if (w.direct) ops.push_back(w.direct());
+  std::vector<double> t = time_per_call(ops, cfg);
+  double t_ember = t[0], t_torch = torch_op ? t[1] : 0, t_direct = w.direct ? t.back() : 0;
   char ratio[16] = "n/a";
   if (t_torch > 0) std::snprintf(ratio, sizeof ratio, "%.2f", t_ember / t_torch);
   double tp = throughput(w, t_ember);
   char ref[64] = "";
   if (w.direct) {
-    double t_direct = time_per_call(w.direct(), cfg);
     std::snprintf(ref, sizeof ref, "%3.0f%% of cblas_sgemm (%.1f GFLOP/s)", 100 * t_direct / t_ember,
                   throughput(w, t_direct));
   } else if (w.unit == Unit::GBs) {
@@ -199,7 +208,7 @@ void print_row(const Workload& w, double copy_gbs, const Config& cfg) {
 double copy_bandwidth(int threads, const Config& cfg) {
   constexpr int64_t n = int64_t(1) << 24;
   std::vector<float> src = random_floats(n), dst(n);
-  double s = time_per_call([&] { copy_loop(dst.data(), src.data(), n, threads); }, cfg);
+  double s = time_per_call({[&] { copy_loop(dst.data(), src.data(), n, threads); }}, cfg)[0];
   volatile float keep = dst[n / 2];
   (void)keep;
   return 2 * 4.0 * n / s / 1e9;

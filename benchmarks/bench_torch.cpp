@@ -20,9 +20,7 @@ Maker unary(std::vector<int64_t> shape, F f) {
 
 template <typename F>
 Maker binary(std::vector<int64_t> sa, std::vector<int64_t> sb, F f) {
-  return [=] {
-    return Op([a = at::rand(sa), b = at::rand(sb), f, out = at::Tensor()]() mutable { out = f(a, b); });
-  };
+  return [=] { return Op([a = at::rand(sa), b = at::rand(sb), f, out = at::Tensor()]() mutable { out = f(a, b); }); };
 }
 
 const std::map<std::string, Maker>& workloads() {

@@ -139,6 +139,7 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const Ten
   double step = steps > 1 ? (e - s) / static_cast<double>(steps - 1) : 0.0;
   int64_t half = steps / 2;
   for (int64_t i = 0; i < steps; ++i) v[i] = i < half ? s + step * static_cast<double>(i) : e - step * static_cast<double>(steps - 1 - i);
+  if (steps == 1) v[0] = s;  // one step gives start, like PyTorch
   return detail::tensor_from_data(v.data(), steps, kFloat64, Shape{steps}, TensorOptions(opts).dtype(opts.dtype_or(kFloat32)));
 }
 

@@ -91,6 +91,10 @@ bool view_strides(const Shape& sizes, const Shape& strides, const Shape& new_siz
     out = contiguous_strides(new_sizes);
     return true;
   }
+  if (sizes.empty()) {  // a 0-dim tensor views as any all-ones shape, strides 1 (like PyTorch)
+    out = Shape(new_sizes.size(), 1);
+    return true;
+  }
   int64_t view_d = static_cast<int64_t>(new_sizes.size()) - 1;
   int64_t chunk_base_stride = strides.empty() ? 1 : strides.back();
   int64_t tensor_numel = 1, view_numel = 1;

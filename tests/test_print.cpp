@@ -110,7 +110,11 @@ TEST(Print, WrapsLongRows) {
 }
 
 TEST(Print, Summarized) {
-  EXPECT_EQ(arange(2000, kFloat32).to_string(), "tensor([   0.,    1.,    2.,  ..., 1997., 1998., 1999.])");
+  EXPECT_EQ(arange(1000, 3000, 1, kFloat32).to_string(), "tensor([1000., 1001., 1002.,  ..., 2997., 2998., 2999.])");
+  // As in PyTorch, max / min > 1000 (1999 / 1, zero left out) makes even integers scientific.
+  EXPECT_EQ(arange(2000, kFloat32).to_string(),
+            "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n"
+            "        1.9990e+03])");
   EXPECT_EQ(arange(2000).to_string(), "tensor([   0,    1,    2,  ..., 1997, 1998, 1999])");
   EXPECT_EQ(zeros({100, 100}).to_string(),
             "tensor([[0., 0., 0.,  ..., 0., 0., 0.],\n"
@@ -124,11 +128,16 @@ TEST(Print, Summarized) {
   Tensor t = ones({1001});
   t.narrow(0, 500, 1).fill_(1e6);
   EXPECT_EQ(t.to_string(), "tensor([1., 1., 1.,  ..., 1., 1., 1.])");
+  // Higher dims: "..." between blocks, with the blank lines of the dim it stands in.
+  std::string cube = zeros({11, 11, 11}).to_string();
+  EXPECT_EQ(cube.substr(0, 53), "tensor([[[0., 0., 0.,  ..., 0., 0., 0.],\n         [0.");
+  EXPECT_NE(cube.find("0.]],\n\n        ...,\n\n        [[0."), std::string::npos) << cube;
+  EXPECT_NE(cube.find("0.],\n         ...,\n         [0."), std::string::npos) << cube;
   // Short dims of a summarised tensor are printed whole.
-  std::string s = arange(2 * 600, kFloat32).reshape({2, 600}).to_string();
+  std::string s = arange(600, 1800, 1, kFloat32).reshape({2, 600}).to_string();
   EXPECT_EQ(s,
-            "tensor([[   0.,    1.,    2.,  ...,  597.,  598.,  599.],\n"
-            "        [ 600.,  601.,  602.,  ..., 1197., 1198., 1199.]])");
+            "tensor([[ 600.,  601.,  602.,  ..., 1197., 1198., 1199.],\n"
+            "        [1200., 1201., 1202.,  ..., 1797., 1798., 1799.]])");
 }
 
 TEST(Print, Cuda) {

@@ -20,27 +20,30 @@ StridedPlan make_plan(std::initializer_list<const Tensor*> operands) {
   int order[kMaxDims];
   int n = 0;
   for (int64_t d = nd - 1; d >= 0; --d)
-    if (out.size(d) != 1) order[n++] = static_cast<int>(d);
-  auto less = [&](int a, int b) {  // should dim a be inside dim b?
+    if (out.sizes()[d] != 1) order[n++] = static_cast<int>(d);
+  // Insertion sort (like PyTorch's TensorIterator): the comparison is not a strict weak order
+  // once broadcast (stride-0) dims are involved, so only swap when an operand clearly asks.
+  auto should_swap = [&](int outer, int inner) {  // is `outer` actually the faster dim?
     for (const Tensor* t : operands) {
-      int64_t sa = t->stride(a), sb = t->stride(b);
-      if (sa == 0 || sb == 0) continue;  // broadcast dims do not decide
-      if (sa != sb) return sa < sb;
+      int64_t so = t->strides()[outer], si = t->strides()[inner];
+      if (so == 0 || si == 0 || so == si) continue;
+      return so < si;
     }
-    return a > b;  // keep row-major order on ties
+    return false;
   };
-  std::stable_sort(order, order + n, less);
+  for (int i = 1; i < n; ++i)
+    for (int j = i; j > 0 && should_swap(order[j], order[j - 1]); --j) std::swap(order[j], order[j - 1]);
 
   int nd_out = 0;
   for (int i = 0; i < n; ++i) {
     int d = order[i];
-    int64_t size = out.size(d);
+    int64_t size = out.sizes()[d];
     if (nd_out > 0) {
       // Merge with the previous (inner) dim when every operand steps contiguously across.
       bool mergeable = true;
       k = 0;
       for (const Tensor* t : operands) {
-        int64_t stride = t->stride(d) * static_cast<int64_t>(t->element_size());
+        int64_t stride = t->strides()[d] * static_cast<int64_t>(t->element_size());
         if (stride != p.strides[nd_out - 1][k] * p.sizes[nd_out - 1]) {
           mergeable = false;
           break;
@@ -54,7 +57,7 @@ StridedPlan make_plan(std::initializer_list<const Tensor*> operands) {
     }
     p.sizes[nd_out] = size;
     k = 0;
-    for (const Tensor* t : operands) p.strides[nd_out][k++] = t->stride(d) * static_cast<int64_t>(t->element_size());
+    for (const Tensor* t : operands) p.strides[nd_out][k++] = t->strides()[d] * static_cast<int64_t>(t->element_size());
     ++nd_out;
   }
   p.ndim = nd_out;

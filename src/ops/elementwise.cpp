@@ -24,11 +24,14 @@ BinaryTypes binary_types(BinaryOp op, const Tensor& a, const Tensor& b) {
   if (op == BinaryOp::Div && !is_floating_point(common)) return {kFloat32, kFloat32};
   EMBER_CHECK(!(op == BinaryOp::Sub && common == kBool), TypeError,
               "sub: subtraction, the `-` operator, with two bool tensors is not supported; use logical_xor() instead");
+  EMBER_CHECK(!(op == BinaryOp::Sub && (a.dtype() == kBool || b.dtype() == kBool)), TypeError,
+              "sub: subtraction, the `-` operator, with a bool tensor is not supported; use logical_not() to invert a mask");
   EMBER_CHECK(!((op == BinaryOp::FloorDivide || op == BinaryOp::Remainder) && common == kBool), TypeError,
               "{}: not implemented for dtype bool", name);
   if (op == BinaryOp::Pow && is_integral(common, false)) {
-    // Negative integer exponents have no integer result (PyTorch refuses them too).
-    bool negative = is_wrapped(b) ? b.item().to_int() < 0 : (b.numel() > 0 && lt(b, 0).any().item<bool>());
+    // A negative Scalar exponent has no integer result and PyTorch refuses it; negative tensor
+    // exponents are allowed and give 0 (or +-1 for bases +-1), like PyTorch.
+    bool negative = is_wrapped(b) && b.item().to_int() < 0;
     EMBER_CHECK(!negative, ValueError, "pow: integers to negative integer powers are not allowed");
   }
   return {common, common};
@@ -168,7 +171,14 @@ Tensor& Tensor::mul_(const Scalar& o) { return run_binary_(BinaryOp::Mul, *this,
 Tensor& Tensor::div_(const Tensor& o) { return run_binary_(BinaryOp::Div, *this, o, 1); }
 Tensor& Tensor::div_(const Scalar& o) { return run_binary_(BinaryOp::Div, *this, wrap(o), 1); }
 Tensor& Tensor::pow_(const Scalar& e) { return run_binary_(BinaryOp::Pow, *this, wrap(e), 1); }
-Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) { return run_unary_(UnaryOp::Clamp, *this, clamp_params(lo, hi)); }
+Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  check_defined(*this, "clamp_");
+  check_writable(*this, "clamp_");
+  Tensor r = ember::clamp(*this, lo, hi);
+  EMBER_CHECK(r.dtype() == dtype(), TypeError, "clamp_: result type {} can't be cast to the desired output type {}",
+              dtype_name(r.dtype()), dtype_name(dtype()));
+  return copy_(r);
+}
 Tensor& Tensor::relu_() { return run_unary_(UnaryOp::Relu, *this); }
 Tensor& Tensor::neg_() { return run_unary_(UnaryOp::Neg, *this); }
 Tensor& Tensor::exp_() { return run_unary_(UnaryOp::Exp, *this); }
@@ -213,7 +223,13 @@ Tensor isfinite(const Tensor& x) { return unary_IsFinite(x); }
 Tensor logical_not(const Tensor& x) { return unary_LogicalNot(x); }
 
 Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
-  return run_unary(UnaryOp::Clamp, x, clamp_params(lo, hi));
+  UnaryParams p = clamp_params(lo, hi);
+  check_defined(x, "clamp");
+  // Like PyTorch: float bounds promote integer inputs, and a NaN bound makes every element NaN.
+  bool float_bound = (lo && lo->is_floating_point()) || (hi && hi->is_floating_point());
+  Tensor xs = float_bound && !x.is_floating_point() ? x.to(kFloat32) : x;
+  if ((p.has_a && std::isnan(p.a)) || (p.has_b && std::isnan(p.b))) return full_like(xs, std::nan(""));
+  return run_unary(UnaryOp::Clamp, xs, p);
 }
 Tensor clamp(const Tensor& x, const Tensor& lo, const Tensor& hi) {
   // NaN in x propagates; NaN in a bound propagates too, like PyTorch's tensor clamp.

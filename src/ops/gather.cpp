@@ -171,6 +171,7 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Tensor& value) {
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
   common_device({&x, &mask}, "masked_fill");
   EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_fill: expected mask of dtype bool, but got {}", dtype_name(mask.dtype()));
+  broadcast_shapes(x.sizes(), mask.sizes(), "masked_fill");  // so a shape error names this op
   return where(mask, wrap_scalar(value, x.dtype()), x);
 }
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {

@@ -79,6 +79,10 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.dim() > 0 && b.dim() > 0, ShapeError, "matmul: both arguments need at least 1 dimension, but got shapes {} and {}",
               a.sizes().str(), b.sizes().str());
   matmul_dtype(a, b, "matmul");
+  if (a.dim() <= 2 && b.dim() <= 2) {  // so a mismatch names matmul, not the op it forwards to
+    EMBER_CHECK(a.size(-1) == b.size(0), ShapeError,
+                "matmul: shapes {} and {} cannot be multiplied ({} != {})", a.sizes().str(), b.sizes().str(), a.size(-1), b.size(0));
+  }
   if (a.dim() == 1 && b.dim() == 1) return dot(a, b);
   if (a.dim() == 2 && b.dim() == 1) return mv(a, b);
   if (a.dim() == 1 && b.dim() == 2) {
