@@ -17,9 +17,13 @@ Tensor empty_tensor(const Shape& sizes, DType dtype, Device device) {
   size_t nbytes;
   EMBER_CHECK(!__builtin_mul_overflow(static_cast<size_t>(impl->numel), element_size(dtype), &nbytes), ShapeError,
               "empty: shape {} is too large", sizes.str());
-  Allocator& alloc = backend_for(device.type()).allocator(device.index());
-  void* data = alloc.allocate(nbytes);
-  impl->storage = std::make_shared<StorageImpl>(data, nbytes, device, &alloc);
+  if (device.is_cpu() && nbytes <= StorageImpl::kInlineBytes) {
+    impl->storage = std::make_shared<StorageImpl>(nbytes);
+  } else {
+    Allocator& alloc = backend_for(device.type()).allocator(device.index());
+    void* data = alloc.allocate(nbytes);
+    impl->storage = std::make_shared<StorageImpl>(data, nbytes, device, &alloc);
+  }
   return Tensor(std::move(impl));
 }
 
@@ -49,6 +53,9 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
 }
 
 DType result_type(std::initializer_list<const Tensor*> tensors) {
+  bool same = true;
+  for (const Tensor* t : tensors) same = same && t->dtype() == (*tensors.begin())->dtype();
+  if (same) return (*tensors.begin())->dtype();
   // Three ranks of operands, each promoted within itself, then combined by category.
   std::optional<DType> dim_t, zero_t, wrapped_t;
   auto update = [](std::optional<DType>& slot, DType d) { slot = slot ? promote_types(*slot, d) : d; };

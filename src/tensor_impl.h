@@ -32,6 +32,10 @@ struct StorageImpl {
               std::function<void(void*)> deleter = nullptr)
       : data(data), nbytes(nbytes), device(device), allocator(allocator),
         deleter(std::move(deleter)) {}
+  // Small host tensors keep their bytes inside the storage object: one allocation, not two.
+  static constexpr size_t kInlineBytes = 64;
+  explicit StorageImpl(size_t nbytes)
+      : data(inline_bytes), nbytes(nbytes), device(kCPU), allocator(nullptr) {}
   StorageImpl(const StorageImpl&) = delete;
   StorageImpl& operator=(const StorageImpl&) = delete;
   ~StorageImpl() {
@@ -47,6 +51,7 @@ struct StorageImpl {
   Allocator* allocator;                // null for caller-owned memory (from_blob)
   std::function<void(void*)> deleter;  // from_blob's deleter, if any
   uint64_t version = 0;
+  alignas(64) unsigned char inline_bytes[kInlineBytes];
 };
 
 struct TensorImpl {

@@ -83,6 +83,7 @@ Device::Device(const std::string& spec) : type_(kCPU), index_(-1) {
   } else {
     EMBER_FAIL(DeviceError, "Device: unknown device type in '{}' (expected 'cpu' or 'cuda[:N]')", spec);
   }
+  EMBER_CHECK(colon == std::string::npos || !idx.empty(), DeviceError, "Device: missing device index after ':' in '{}'", spec);
   if (!idx.empty()) {
     bool digits = idx.find_first_not_of("0123456789") == std::string::npos;
     EMBER_CHECK(digits && idx.size() < 9, DeviceError, "Device: bad device index in '{}'", spec);

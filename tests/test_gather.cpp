@@ -52,9 +52,11 @@ TEST_P(GatherTest, ScatterAndScatterAdd) {
   Tensor i = on(tensor({{1, 3}, {0, 2}, {3, 0}}));
   expect_values(zeros({3, 4}, opts()).scatter(1, i, src), {0, 0, 0, 1, 2, 0, 3, 0, 5, 0, 0, 4});
   expect_values(zeros({2, 3}, opts()).scatter(0, on(tensor({{1, 0, 1}})), 4.5), {0, 4.5, 0, 4.5, 0, 4.5});
-  expect_values(ones({2, 4}, opts()).scatter_add(1, on(tensor({{0, 1, 0}, {3, 3, 3}})), on(tensor({{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}}))),
+  expect_values(ones({2, 4}, opts())
+                    .scatter_add(1, on(tensor({{0, 1, 0}, {3, 3, 3}})), on(tensor({{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}}))),
                 {5, 3, 1, 1, 1, 1, 1, 16});
-  expect_values(scatter_add(zeros({3}, opts()), 0, on(tensor({0, 2, 0, 0})), on(tensor({1.f, 2.f, 3.f, 4.f}))), {8, 0, 2});
+  expect_values(scatter_add(zeros({3}, opts()), 0, on(tensor({0, 2, 0, 0})), on(tensor({1.f, 2.f, 3.f, 4.f}))),
+                {8, 0, 2});
   // In place into a gapped destination; the functional form leaves its input alone.
   Tensor dst = with_gaps_on_device(zeros({3, 4}, opts()));
   dst.scatter_(1, i, src);
@@ -84,7 +86,8 @@ TEST_P(GatherTest, MaskedSelectAndFill) {
   expect_values(m().masked_select(mask), {0, 3, 4, 7, 8, 11});
   expect_values(masked_select(with_gaps_on_device(m()), m() > 8), {9, 10, 11});
   EXPECT_EQ(m().masked_select(m() > 100).sizes(), (Shape{0}));
-  expect_values(m().masked_fill(on(tensor({{true}, {false}, {true}})), -1), {-1, -1, -1, -1, 4, 5, 6, 7, -1, -1, -1, -1});
+  expect_values(m().masked_fill(on(tensor({{true}, {false}, {true}})), -1),
+                {-1, -1, -1, -1, 4, 5, 6, 7, -1, -1, -1, -1});
   expect_values(masked_fill(m(), m() > 9, on(tensor(0.5))), {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0.5, 0.5});
   Tensor t = m();
   Tensor v = t.t();

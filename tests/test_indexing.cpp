@@ -127,8 +127,7 @@ TEST_P(IndexTest, IndexPutScalarsTensorsAndMasks) {
   y.index_put_({y > 20}, -1);
   y.index_put_({idx({0, 1}), idx({2, 0})}, on(tensor({{100.f}, {200.f}})));
   y.index_put_({Slice(), idx({1}), idx({1, 3})}, on(tensor({7.f, 8.f})));
-  expect_values(y, {1,  2,  3,  4,   5,   7,   5,   8,   100, 100, 100, 100,
-                    200, 200, 200, 200, 16, 7, 18, 8, 20,  -1,  -1,  -1});
+  expect_values(y, {1, 2, 3, 4, 5, 7, 5, 8, 100, 100, 100, 100, 200, 200, 200, 200, 16, 7, 18, 8, 20, -1, -1, -1});
   Tensor z = zeros({3, 4}, TensorOptions().device(dev()));
   z.index_put_({idx({0, 2}), Slice()}, tensor(2));  // an int64 0-dim value into float32
   z.index_put_({idx({1}), idx({-1})}, 9);

@@ -47,7 +47,8 @@ TEST_P(LinalgTest, MatmulVectorShapes) {
   Tensor vm = matmul(v, n);  // 1-D x 2-D -> (4)
   EXPECT_EQ(vm.sizes(), (Shape{4}));
   expect_values(vm, ref_mm(v.view({1, 3}), n), 0);
-  expect_values(matmul(tensor({1.f, 2.f}).to(opts()), tensor({{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}}).to(opts())), {9, 12, 15});
+  expect_values(matmul(tensor({1.f, 2.f}).to(opts()), tensor({{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}}).to(opts())),
+                {9, 12, 15});
   EXPECT_EQ(matmul(m, n).sizes(), (Shape{2, 4}));
   expect_values(matmul(m, n), ref_mm(m, n), 0);
 }
@@ -82,9 +83,9 @@ TEST_P(LinalgTest, MatmulBatchedShapes) {
 TEST_P(LinalgTest, StridedOperandsMatchContiguous) {
   Tensor a = ints({4, 6}, 1), b = ints({6, 5}, 2);
   auto expected = ref_mm(a, b);
-  Tensor a_t = a.t().contiguous().t();  // column-major a
-  Tensor b_t = b.t().contiguous().t();  // column-major b
-  Tensor a_g = with_gaps_on_device(a);  // last-dim stride 2
+  Tensor a_t = a.t().contiguous().t();         // column-major a
+  Tensor b_t = b.t().contiguous().t();         // column-major b
+  Tensor a_g = with_gaps_on_device(a);         // last-dim stride 2
   Tensor b_s = stack({b, b}, 2).select(2, 1);  // strides (10, 2)
   ASSERT_FALSE(a_t.is_contiguous());
   ASSERT_FALSE(b_s.is_contiguous());
@@ -175,7 +176,8 @@ TEST_P(LinalgTest, Addmm) {
 TEST_P(LinalgTest, ShapeErrors) {
   EXPECT_THROW_MSG(matmul(ones({2, 3}, opts()), ones({4, 5}, opts())), ShapeError, "cannot be multiplied");
   EXPECT_THROW_MSG(matmul(ones({2, 3}, opts()), ones({4, 5}, opts())), ShapeError, "[2, 3]");
-  EXPECT_THROW_MSG(matmul(ones({3}, opts()), ones({4}, opts())), ShapeError, "matmul: shapes [3] and [4] cannot be multiplied");
+  EXPECT_THROW_MSG(matmul(ones({3}, opts()), ones({4}, opts())), ShapeError,
+                   "matmul: shapes [3] and [4] cannot be multiplied");
   EXPECT_THROW_MSG(matmul(ones({2, 3}, opts()), ones({4}, opts())), ShapeError, "matmul: shapes [2, 3] and [4]");
   EXPECT_THROW_MSG(matmul(ones({3}, opts()), ones({4, 2}, opts())), ShapeError, "cannot be multiplied");
   EXPECT_THROW_MSG(matmul(ones({2, 2, 3}, opts()), ones({2}, opts())), ShapeError, "cannot be multiplied");

@@ -22,9 +22,9 @@ TEST(TensorLiteralTest, ScalarsGiveZeroDim) {
     DType dtype;
     double value;
   };
-  const Case cases[] = {{tensor(3.5f), kFloat32, 3.5},         {tensor(2.25), kFloat64, 2.25},
-                        {tensor(3), kInt64, 3},                {tensor(int64_t{1} << 40), kInt64, 1099511627776.0},
-                        {tensor(true), kBool, 1},              {tensor(7, kInt32), kInt32, 7}};
+  const Case cases[] = {{tensor(3.5f), kFloat32, 3.5}, {tensor(2.25), kFloat64, 2.25},
+                        {tensor(3), kInt64, 3},        {tensor(int64_t{1} << 40), kInt64, 1099511627776.0},
+                        {tensor(true), kBool, 1},      {tensor(7, kInt32), kInt32, 7}};
   for (const auto& c : cases) {
     EXPECT_EQ(c.t.dim(), 0);
     EXPECT_EQ(c.t.numel(), 1);
@@ -300,8 +300,8 @@ TEST(CopyTest, CloneAndContiguous) {
 TEST(HalfTest, RoundingAndOverflow) {
   // 1 + 2^-11 ties to even (1), 1 + 3 * 2^-11 ties up; 65520 overflows; 1e-8 underflows;
   // 6e-8 rounds to the smallest subnormal 2^-24.
-  Tensor h = tensor({1.f, 65504.f, 65520.f, 65519.f, 1.00048828125f, 1.00146484375f, 1e-8f, 6e-8f, -2.5f, -1e6f},
-                    kFloat16);
+  Tensor h =
+      tensor({1.f, 65504.f, 65520.f, 65519.f, 1.00048828125f, 1.00146484375f, 1e-8f, 6e-8f, -2.5f, -1e6f}, kFloat16);
   EXPECT_EQ(h.dtype(), kFloat16);
   EXPECT_EQ(h.element_size(), 2u);
   expect_values(h.to(kFloat32), {1, 65504, kInf, 65504, 1, 1.001953125, 0, 5.9604644775390625e-08, -2.5, -kInf}, 0);

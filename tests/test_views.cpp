@@ -253,8 +253,8 @@ TEST(ViewTest, DetachSharesStorage) {
 
 TEST(ViewTest, InPlaceOpsThroughViews) {
   Tensor a = iota({3, 4});
-  a.select(1, 1).add_(100);                       // a column
-  a.slice(0, 0, 3, 2).mul_(-1);                   // rows 0 and 2
+  a.select(1, 1).add_(100);                           // a column
+  a.slice(0, 0, 3, 2).mul_(-1);                       // rows 0 and 2
   a.t().select(0, 3).copy_(tensor({7.f, 8.f, 9.f}));  // column 3 through a transpose
   expect_values(a, {-0., -101, -2, 7, 4, 105, 6, 8, -8, -109, -10, 9});
   Tensor v = a.view({12});

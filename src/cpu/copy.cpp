@@ -12,23 +12,25 @@ namespace ember {
 namespace cpu {
 namespace {
 
-// dst (rows, cols) contiguous rows; src element (r, c) at src + r*rs + c*cs (bytes, cs small).
+// dst (rows, cols) with contiguous rows; src element (r, c) at src + r*rs + c*cs (bytes), where
+// rs is the element size, so src is contiguous down a column. Each tile is read column by
+// column (whole cache lines) into a small buffer and written out row by row, so every line
+// of either matrix is touched once.
 template <typename T>
 void blocked_transpose(char* dst, int64_t dst_row_stride, const char* src, int64_t src_rs, int64_t src_cs, int64_t rows,
                        int64_t cols) {
-  constexpr int64_t kTile = 32;
-  int64_t row_tiles = (rows + kTile - 1) / kTile;
-  parallel_for(0, row_tiles, std::max<int64_t>(1, 16384 / (kTile * std::max<int64_t>(cols, 1))), [&](int64_t tb, int64_t te) {
+  constexpr int64_t kTile = 64;
+  const int64_t row_tiles = (rows + kTile - 1) / kTile, col_tiles = (cols + kTile - 1) / kTile;
+  parallel_for(0, row_tiles * col_tiles, std::max<int64_t>(1, 16384 / (kTile * kTile)), [&](int64_t tb, int64_t te) {
+    T buf[kTile][kTile];
     for (int64_t t = tb; t < te; ++t) {
-      int64_t r0 = t * kTile, r1 = std::min(rows, r0 + kTile);
-      for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
-        int64_t c1 = std::min(cols, c0 + kTile);
-        for (int64_t r = r0; r < r1; ++r) {
-          T* d = reinterpret_cast<T*>(dst + r * dst_row_stride);
-          const char* s = src + r * src_rs;
-          for (int64_t c = c0; c < c1; ++c) d[c] = *reinterpret_cast<const T*>(s + c * src_cs);
-        }
+      int64_t r0 = (t / col_tiles) * kTile, c0 = (t % col_tiles) * kTile;
+      int64_t nr = std::min(kTile, rows - r0), nc = std::min(kTile, cols - c0);
+      for (int64_t c = 0; c < nc; ++c) {
+        const T* s = reinterpret_cast<const T*>(src + r0 * src_rs + (c0 + c) * src_cs);
+        for (int64_t r = 0; r < nr; ++r) buf[r][c] = s[r];
       }
+      for (int64_t r = 0; r < nr; ++r) std::memcpy(dst + (r0 + r) * dst_row_stride + c0 * int64_t(sizeof(T)), buf[r], nc * sizeof(T));
     }
   });
 }

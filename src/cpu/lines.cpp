@@ -9,6 +9,7 @@
 #include "backend.h"
 #include "dtype_switch.h"
 #include "loops.h"
+#include "reducers.h"
 #include "vec_math.h"
 
 namespace ember {
@@ -113,28 +114,25 @@ void softmax_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool log) 
       if (direct) {
         x = reinterpret_cast<A*>(p[0]);
         const A* src = reinterpret_cast<const A*>(p[1]);
-        A mx = -std::numeric_limits<A>::infinity();
-        for (int64_t i = 0; i < n; ++i) mx = src[i] > mx || em::isnan_(src[i]) ? src[i] : mx;
+        const A mx = reduce_contiguous<MaxR<A>, A>(src, n);
         for (int64_t i = 0; i < n; ++i) x[i] = src[i] - mx;
       } else {
         scratch.resize(static_cast<size_t>(n));
         x = scratch.data();
-        A mx = -std::numeric_limits<A>::infinity();
-        for (int64_t i = 0; i < n; ++i) {
-          x[i] = static_cast<A>(*reinterpret_cast<const T*>(p[1] + i * si));
-          mx = x[i] > mx || em::isnan_(x[i]) ? x[i] : mx;
-        }
+        for (int64_t i = 0; i < n; ++i) x[i] = static_cast<A>(*reinterpret_cast<const T*>(p[1] + i * si));
+        const A mx = reduce_contiguous<MaxR<A>, A>(x, n);
         for (int64_t i = 0; i < n; ++i) x[i] -= mx;
       }
       // x = logits - max; a line of -inf gives NaN like PyTorch.
       A sum = 0;
       if (log) {
-        A lanes[16] = {};
-        int64_t i = 0;
-        for (; i + 16 <= n; i += 16)
-          for (int j = 0; j < 16; ++j) lanes[j] += std::exp(x[i + j]);
-        for (; i < n; ++i) lanes[0] += std::exp(x[i]);
-        for (int j = 0; j < 16; ++j) sum += lanes[j];
+        thread_local std::vector<A> expx;
+        expx.resize(static_cast<size_t>(n));
+        bool done = false;
+        if constexpr (std::is_same<A, float>::value) done = vec_unary_f32(UnaryOp::Exp, expx.data(), x, n);
+        if (!done)
+          for (int64_t i = 0; i < n; ++i) expx[i] = std::exp(x[i]);
+        sum = reduce_contiguous<SumR<A>, A>(expx.data(), n);
         A lse = std::log(sum);
         for (int64_t i2 = 0; i2 < n; ++i2) x[i2] -= lse;
       } else {
@@ -142,12 +140,7 @@ void softmax_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool log) 
         if constexpr (std::is_same<A, float>::value) done = vec_unary_f32(UnaryOp::Exp, x, x, n);
         if (!done)
           for (int64_t i = 0; i < n; ++i) x[i] = std::exp(x[i]);
-        A lanes[16] = {};
-        int64_t i = 0;
-        for (; i + 16 <= n; i += 16)
-          for (int j = 0; j < 16; ++j) lanes[j] += x[i + j];
-        for (; i < n; ++i) lanes[0] += x[i];
-        for (int j = 0; j < 16; ++j) sum += lanes[j];
+        sum = reduce_contiguous<SumR<A>, A>(x, n);
         const A inv = A(1) / sum;
         for (int64_t i2 = 0; i2 < n; ++i2) x[i2] *= inv;
       }

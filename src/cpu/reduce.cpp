@@ -14,50 +14,11 @@
 #include "backend.h"
 #include "dtype_switch.h"
 #include "loops.h"
+#include "reducers.h"
 
 namespace ember {
 namespace cpu {
 namespace {
-
-template <typename A>
-struct SumR {
-  static A identity() { return A(0); }
-  static A combine(A a, A x) { return a + x; }
-};
-template <typename A>
-struct ProdR {
-  static A identity() { return A(1); }
-  static A combine(A a, A x) {
-    if constexpr (std::is_same<A, bool>::value)
-      return a && x;
-    else
-      return a * x;
-  }
-};
-template <typename A>
-struct MaxR {
-  static A identity() {
-    return std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity() : std::numeric_limits<A>::lowest();
-  }
-  static A combine(A a, A x) { return (x > a || em::isnan_(x)) ? x : a; }
-};
-template <typename A>
-struct MinR {
-  static A identity() {
-    return std::numeric_limits<A>::has_infinity ? std::numeric_limits<A>::infinity() : std::numeric_limits<A>::max();
-  }
-  static A combine(A a, A x) { return (x < a || em::isnan_(x)) ? x : a; }
-};
-template <typename A>
-struct AllR {
-  static A identity() { return A(1); }
-  static A combine(A a, A x) { return a && x; }
-};
-template <typename A>
-struct AnyR {
-  static A identity() { return A(0); }
-  static A combine(A a, A x) { return a || x; }
-};
 
 constexpr int kLanes = 16;
 constexpr int64_t kBlock = 4096;
@@ -68,6 +29,9 @@ A lanes_strided(const char* p, int64_t stride, int64_t n) {
   A lanes[kLanes];
   for (int j = 0; j < kLanes; ++j) lanes[j] = R::identity();
   int64_t i = 0;
+  if constexpr (std::is_same<T, A>::value && kVectorizable<A>) {
+    if (stride == sizeof(T)) return reduce_contiguous<R, A>(reinterpret_cast<const A*>(p), n);
+  }
   if (stride == sizeof(T)) {
     const T* q = reinterpret_cast<const T*>(p);
     for (; i + kLanes <= n; i += kLanes)

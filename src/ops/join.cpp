@@ -7,16 +7,18 @@ namespace ember {
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   EMBER_CHECK(!tensors.empty(), ValueError, "cat: expected a non-empty list of tensors");
   // Legacy rule kept by PyTorch: 1-D empty tensors are skipped.
+  // The skipped tensors still take part in type promotion, like PyTorch.
   std::vector<const Tensor*> parts;
+  DType dt = tensors[0].defined() ? tensors[0].dtype() : kFloat32;
   for (const Tensor& t : tensors) {
     check_defined(t, "cat");
+    dt = promote_types(dt, t.dtype());
     if (!(t.dim() == 1 && t.numel() == 0)) parts.push_back(&t);
   }
-  if (parts.empty()) return tensors[0].clone();
+  if (parts.empty()) return tensors[0].to(dt, /*copy=*/true);
   const Tensor& ref = *parts[0];
   EMBER_CHECK(ref.dim() > 0, ShapeError, "cat: zero-dimensional tensor (at position 0) cannot be concatenated");
   int64_t d = wrap_dim(dim, ref.dim(), "cat");
-  DType dt = ref.dtype();
   int64_t total = 0;
   for (size_t i = 0; i < parts.size(); ++i) {
     const Tensor& t = *parts[i];
