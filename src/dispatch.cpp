@@ -1,8 +1,6 @@
 // The device registry: one slot per device type, filled explicitly on first use.
 #include "dispatch.h"
 
-#include <mutex>
-
 #include "check.h"
 
 namespace ember {
@@ -24,8 +22,8 @@ void register_backend(DeviceType type, Backend* backend) {
 }
 
 Backend& backend_for(DeviceType type) {
-  static std::once_flag once;
-  std::call_once(once, register_builtin_backends);
+  static const bool registered = (register_builtin_backends(), true);  // thread-safe, once
+  (void)registered;
   Backend* b = g_backends[static_cast<int>(type)];
   EMBER_CHECK(b != nullptr, DeviceError,
               "no backend for device '{}': this build of ember has no {} support{}",

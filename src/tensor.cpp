@@ -10,9 +10,17 @@ namespace ember {
 Tensor empty_tensor(const Shape& sizes, DType dtype, Device device) {
   auto impl = std::make_shared<TensorImpl>();
   impl->sizes = sizes;
-  impl->strides = contiguous_strides(sizes);
+  impl->strides.resize(sizes.size());
+  int64_t numel = 1, stride = 1;  // strides and numel in one pass, checked for overflow
+  for (size_t i = sizes.size(); i-- > 0;) {
+    impl->strides[i] = stride;
+    EMBER_CHECK(sizes[i] >= 0, ShapeError, "empty: negative dimension {} in shape {}", sizes[i], sizes.str());
+    EMBER_CHECK(!__builtin_mul_overflow(numel, sizes[i], &numel), ShapeError, "empty: shape {} is too large", sizes.str());
+    EMBER_CHECK(sizes[i] <= 1 || !__builtin_mul_overflow(stride, sizes[i], &stride), ShapeError,
+                "empty: shape {} is too large", sizes.str());
+  }
   impl->dtype = dtype;
-  impl->numel = sizes.numel();
+  impl->numel = numel;
   impl->contiguous = true;
   size_t nbytes;
   EMBER_CHECK(!__builtin_mul_overflow(static_cast<size_t>(impl->numel), element_size(dtype), &nbytes), ShapeError,

@@ -51,10 +51,11 @@ struct StorageImpl {
   Allocator* allocator;                // null for caller-owned memory (from_blob)
   std::function<void(void*)> deleter;  // from_blob's deleter, if any
   uint64_t version = 0;
-  alignas(64) unsigned char inline_bytes[kInlineBytes];
+  alignas(16) unsigned char inline_bytes[kInlineBytes];  // 16, not 64: over-aligned objects cost memalign
 };
 
 struct TensorImpl {
+  TensorImpl() {}  // user-provided: make_shared then skips zero-filling the whole object
   std::shared_ptr<StorageImpl> storage;
   Shape sizes;
   Shape strides;  // in elements

@@ -99,23 +99,13 @@ std::string Device::str() const {
 }
 
 // ---- Shape
-void Shape::resize(size_t n, int64_t fill) {
-  if (n > capacity_) {
-    size_t cap = std::max(n, capacity_ * 2);
-    auto* p = new int64_t[cap];
-    for (size_t i = 0; i < size_; ++i) p[i] = data_[i];
-    if (data_ != inline_) delete[] data_;
-    data_ = p;
-    capacity_ = cap;
-  }
-  for (size_t i = size_; i < n; ++i) data_[i] = fill;
-  size_ = n;
-}
-
-void Shape::assign(const int64_t* src, size_t n) {
-  size_ = 0;
-  resize(n);
-  for (size_t i = 0; i < n; ++i) data_[i] = src[i];
+void Shape::grow(size_t n) {
+  size_t cap = std::max(n, capacity_ * 2);
+  auto* p = new int64_t[cap];
+  for (size_t i = 0; i < size_; ++i) p[i] = data_[i];
+  if (data_ != inline_) delete[] data_;
+  data_ = p;
+  capacity_ = cap;
 }
 
 void Shape::insert(size_t pos, int64_t v) {

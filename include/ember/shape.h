@@ -49,7 +49,11 @@ class Shape {
   int64_t back() const { return data_[size_ - 1]; }
   int64_t front() const { return data_[0]; }
 
-  void resize(size_t n, int64_t fill = 0);
+  void resize(size_t n, int64_t fill = 0) {
+    if (n > capacity_) grow(n);
+    for (size_t i = size_; i < n; ++i) data_[i] = fill;
+    size_ = n;
+  }
   void push_back(int64_t v) {
     resize(size_ + 1);
     data_[size_ - 1] = v;
@@ -68,7 +72,12 @@ class Shape {
   bool operator!=(const Shape& o) const { return !(*this == o); }
 
  private:
-  void assign(const int64_t* src, size_t n);
+  void assign(const int64_t* src, size_t n) {
+    if (n > capacity_) grow(n);
+    for (size_t i = 0; i < n; ++i) data_[i] = src[i];
+    size_ = n;
+  }
+  void grow(size_t n);
   void release() {
     if (data_ != inline_) delete[] data_;
     data_ = inline_;
@@ -89,7 +98,7 @@ class Shape {
     o.size_ = 0;
   }
 
-  int64_t inline_[kInline] = {};
+  int64_t inline_[kInline];  // only [0, size_) is meaningful
   int64_t* data_ = inline_;
   size_t size_ = 0;
   size_t capacity_ = kInline;
