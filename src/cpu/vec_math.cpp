@@ -1,61 +1,92 @@
-// libmvec-backed float32 kernels (see vec_math.h). Composite ops (sigmoid, silu, gelu) are
-// built from the vector exp/erf on blocks that stay in L1.
+// libmvec-backed float32 kernels (see vec_math.h): the AVX-512 variants (16 lanes) when the
+// build targets AVX-512, else the AVX2 ones (8 lanes). Composite ops (sigmoid, silu, gelu)
+// are built from the vector exp/erf.
 #include "vec_math.h"
 
-#include <cmath>
-
-#ifdef __AVX2__
+#if defined(__AVX512F__) || defined(__AVX2__)
 #include <immintrin.h>
-extern "C" {
-__m256 _ZGVdN8v_expf(__m256);
-__m256 _ZGVdN8v_exp2f(__m256);
-__m256 _ZGVdN8v_logf(__m256);
-__m256 _ZGVdN8v_log2f(__m256);
-__m256 _ZGVdN8v_log10f(__m256);
-__m256 _ZGVdN8v_log1pf(__m256);
-__m256 _ZGVdN8v_expm1f(__m256);
-__m256 _ZGVdN8v_sinf(__m256);
-__m256 _ZGVdN8v_cosf(__m256);
-__m256 _ZGVdN8v_tanf(__m256);
-__m256 _ZGVdN8v_tanhf(__m256);
-__m256 _ZGVdN8v_erff(__m256);
+
+#if defined(__AVX512F__)
+using vfloat = __m512;
+constexpr int64_t kWidth = 16;
+#define EMBER_MVEC(fn) _ZGVeN16v_##fn
+inline vfloat vload(const float* p) { return _mm512_loadu_ps(p); }
+inline void vstore(float* p, vfloat v) { _mm512_storeu_ps(p, v); }
+inline vfloat vset(float x) { return _mm512_set1_ps(x); }
+inline vfloat vadd(vfloat a, vfloat b) { return _mm512_add_ps(a, b); }
+inline vfloat vmul(vfloat a, vfloat b) { return _mm512_mul_ps(a, b); }
+inline vfloat vdiv(vfloat a, vfloat b) { return _mm512_div_ps(a, b); }
+inline vfloat vneg(vfloat a) { return _mm512_sub_ps(_mm512_setzero_ps(), a); }
+// x where x > 0 or x is NaN, else 0 (relu that keeps NaN).
+inline vfloat vrelu(vfloat x) {
+  __mmask16 keep = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NLE_UQ);
+  return _mm512_maskz_mov_ps(keep, x);
+}
+#else
+using vfloat = __m256;
+constexpr int64_t kWidth = 8;
+#define EMBER_MVEC(fn) _ZGVdN8v_##fn
+inline vfloat vload(const float* p) { return _mm256_loadu_ps(p); }
+inline void vstore(float* p, vfloat v) { _mm256_storeu_ps(p, v); }
+inline vfloat vset(float x) { return _mm256_set1_ps(x); }
+inline vfloat vadd(vfloat a, vfloat b) { return _mm256_add_ps(a, b); }
+inline vfloat vmul(vfloat a, vfloat b) { return _mm256_mul_ps(a, b); }
+inline vfloat vdiv(vfloat a, vfloat b) { return _mm256_div_ps(a, b); }
+inline vfloat vneg(vfloat a) { return _mm256_sub_ps(_mm256_setzero_ps(), a); }
+inline vfloat vrelu(vfloat x) {
+  return _mm256_and_ps(x, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_NLE_UQ));
 }
 #endif
 
+extern "C" {
+#define EMBER_DECLARE(fn) vfloat EMBER_MVEC(fn)(vfloat);
+EMBER_DECLARE(expf)
+EMBER_DECLARE(exp2f)
+EMBER_DECLARE(logf)
+EMBER_DECLARE(log2f)
+EMBER_DECLARE(log10f)
+EMBER_DECLARE(log1pf)
+EMBER_DECLARE(expm1f)
+EMBER_DECLARE(sinf)
+EMBER_DECLARE(cosf)
+EMBER_DECLARE(tanf)
+EMBER_DECLARE(tanhf)
+EMBER_DECLARE(erff)
+#undef EMBER_DECLARE
+}
+
 namespace ember {
 namespace cpu {
-
-#ifdef __AVX2__
 namespace {
 
-using VecFn = __m256 (*)(__m256);
+using VecFn = vfloat (*)(vfloat);
 
 template <typename Body>
 void blocks(float* out, const float* in, int64_t n, Body body) {
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, body(_mm256_loadu_ps(in + i)));
+  for (; i + kWidth <= n; i += kWidth) vstore(out + i, body(vload(in + i)));
   if (i < n) {  // tail through a padded register
-    alignas(32) float buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    float buf[kWidth] = {};
     for (int64_t j = i; j < n; ++j) buf[j - i] = in[j];
-    _mm256_store_ps(buf, body(_mm256_load_ps(buf)));
+    vstore(buf, body(vload(buf)));
     for (int64_t j = i; j < n; ++j) out[j] = buf[j - i];
   }
 }
 
 VecFn simple_fn(UnaryOp op) {
   switch (op) {
-    case UnaryOp::Exp: return _ZGVdN8v_expf;
-    case UnaryOp::Exp2: return _ZGVdN8v_exp2f;
-    case UnaryOp::Log: return _ZGVdN8v_logf;
-    case UnaryOp::Log2: return _ZGVdN8v_log2f;
-    case UnaryOp::Log10: return _ZGVdN8v_log10f;
-    case UnaryOp::Log1p: return _ZGVdN8v_log1pf;
-    case UnaryOp::Expm1: return _ZGVdN8v_expm1f;
-    case UnaryOp::Sin: return _ZGVdN8v_sinf;
-    case UnaryOp::Cos: return _ZGVdN8v_cosf;
-    case UnaryOp::Tan: return _ZGVdN8v_tanf;
-    case UnaryOp::Tanh: return _ZGVdN8v_tanhf;
-    case UnaryOp::Erf: return _ZGVdN8v_erff;
+    case UnaryOp::Exp: return EMBER_MVEC(expf);
+    case UnaryOp::Exp2: return EMBER_MVEC(exp2f);
+    case UnaryOp::Log: return EMBER_MVEC(logf);
+    case UnaryOp::Log2: return EMBER_MVEC(log2f);
+    case UnaryOp::Log10: return EMBER_MVEC(log10f);
+    case UnaryOp::Log1p: return EMBER_MVEC(log1pf);
+    case UnaryOp::Expm1: return EMBER_MVEC(expm1f);
+    case UnaryOp::Sin: return EMBER_MVEC(sinf);
+    case UnaryOp::Cos: return EMBER_MVEC(cosf);
+    case UnaryOp::Tan: return EMBER_MVEC(tanf);
+    case UnaryOp::Tanh: return EMBER_MVEC(tanhf);
+    case UnaryOp::Erf: return EMBER_MVEC(erff);
     default: return nullptr;
   }
 }
@@ -67,40 +98,33 @@ bool vec_unary_f32(UnaryOp op, float* out, const float* in, int64_t n) {
     blocks(out, in, n, fn);
     return true;
   }
-  const __m256 one = _mm256_set1_ps(1.0f);
-  const __m256 zero = _mm256_setzero_ps();
-  const __m256 sign = _mm256_set1_ps(-0.0f);
+  const vfloat one = vset(1.0f);
   switch (op) {
     case UnaryOp::Sigmoid:
-      blocks(out, in, n, [&](__m256 x) { return _mm256_div_ps(one, _mm256_add_ps(one, _ZGVdN8v_expf(_mm256_xor_ps(x, sign)))); });
+      blocks(out, in, n, [&](vfloat x) { return vdiv(one, vadd(one, EMBER_MVEC(expf)(vneg(x)))); });
       return true;
     case UnaryOp::Silu:
-      blocks(out, in, n, [&](__m256 x) { return _mm256_div_ps(x, _mm256_add_ps(one, _ZGVdN8v_expf(_mm256_xor_ps(x, sign)))); });
+      blocks(out, in, n, [&](vfloat x) { return vdiv(x, vadd(one, EMBER_MVEC(expf)(vneg(x)))); });
       return true;
     case UnaryOp::Gelu: {
-      const __m256 half = _mm256_set1_ps(0.5f), rsqrt2 = _mm256_set1_ps(0.70710678118654752440f);
-      blocks(out, in, n, [&](__m256 x) {
-        __m256 e = _ZGVdN8v_erff(_mm256_mul_ps(x, rsqrt2));
-        return _mm256_mul_ps(_mm256_mul_ps(half, x), _mm256_add_ps(one, e));
-      });
+      const vfloat half = vset(0.5f), rsqrt2 = vset(0.70710678118654752440f);
+      blocks(out, in, n, [&](vfloat x) { return vmul(vmul(half, x), vadd(one, EMBER_MVEC(erff)(vmul(x, rsqrt2)))); });
       return true;
     }
-    case UnaryOp::Relu:
-      // max(x, 0) would turn NaN into 0; keep NaN like the scalar expression.
-      blocks(out, in, n, [&](__m256 x) {
-        __m256 keep = _mm256_or_ps(_mm256_cmp_ps(x, zero, _CMP_GT_OQ), _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
-        return _mm256_blendv_ps(zero, x, keep);
-      });
-      return true;
+    case UnaryOp::Relu: blocks(out, in, n, vrelu); return true;
     default: return false;
   }
 }
 
-#else
-
-bool vec_unary_f32(UnaryOp, float*, const float*, int64_t) { return false; }
-
-#endif
-
 }  // namespace cpu
 }  // namespace ember
+
+#else
+
+namespace ember {
+namespace cpu {
+bool vec_unary_f32(UnaryOp, float*, const float*, int64_t) { return false; }
+}  // namespace cpu
+}  // namespace ember
+
+#endif
