@@ -36,10 +36,11 @@ struct Config {
   std::string filter;
 };
 
-// Times several ops doing the same work: each is warmed up and given an iteration count that
-// makes one repeat last min_repeat_s; the repeats are interleaved (ember, libtorch, reference,
-// ember, ...) so that load from other processes hits all alike. Returns the median seconds per
-// call of each op.
+// Times several ops doing the same work, one after the other: each is warmed up, given an
+// iteration count that makes one repeat last min_repeat_s, and timed over cfg.repeats repeats.
+// Before each op the process idles briefly: libtorch's OpenMP workers busy-wait for a while
+// after each of its ops, and interleaving would charge that spinning to whoever runs next.
+// Returns the median seconds per call of each op.
 std::vector<double> time_per_call(const std::vector<Op>& ops, const Config& cfg) {
   using Clock = std::chrono::steady_clock;
   auto run = [](const Op& fn, int64_t iters) {
@@ -47,20 +48,17 @@ std::vector<double> time_per_call(const std::vector<Op>& ops, const Config& cfg)
     for (int64_t i = 0; i < iters; ++i) fn();
     return std::chrono::duration<double>(Clock::now() - t0).count();
   };
-  std::vector<int64_t> iters(ops.size(), 1);
-  for (size_t k = 0; k < ops.size(); ++k) {
-    run(ops[k], 1);
-    for (double t = run(ops[k], 1); t < cfg.min_repeat_s; t = run(ops[k], iters[k]))
-      iters[k] = std::max(iters[k] * 2, static_cast<int64_t>(iters[k] * 1.2 * cfg.min_repeat_s / std::max(t, 1e-9)));
-  }
-  std::vector<std::vector<double>> per_call(ops.size());
-  for (int r = 0; r < cfg.repeats; ++r)
-    for (size_t k = 0; k < ops.size(); ++k)
-      per_call[k].push_back(run(ops[k], iters[k]) / static_cast<double>(iters[k]));
   std::vector<double> medians;
-  for (auto& v : per_call) {
-    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-    medians.push_back(v[v.size() / 2]);
+  for (const Op& op : ops) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    int64_t iters = 1;
+    run(op, 1);
+    for (double t = run(op, 1); t < cfg.min_repeat_s; t = run(op, iters))
+      iters = std::max(iters * 2, static_cast<int64_t>(iters * 1.2 * cfg.min_repeat_s / std::max(t, 1e-9)));
+    std::vector<double> per_call;
+    for (int r = 0; r < cfg.repeats; ++r) per_call.push_back(run(op, iters) / static_cast<double>(iters));
+    std::nth_element(per_call.begin(), per_call.begin() + per_call.size() / 2, per_call.end());
+    medians.push_back(per_call[per_call.size() / 2]);
   }
   return medians;
 }
