@@ -61,9 +61,10 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
 }
 
 DType result_type(std::initializer_list<const Tensor*> tensors) {
+  const DType first = (*tensors.begin())->impl()->dtype;
   bool same = true;
-  for (const Tensor* t : tensors) same = same && t->dtype() == (*tensors.begin())->dtype();
-  if (same) return (*tensors.begin())->dtype();
+  for (const Tensor* t : tensors) same = same && t->impl()->dtype == first;
+  if (same) return first;
   // Three ranks of operands, each promoted within itself, then combined by category.
   std::optional<DType> dim_t, zero_t, wrapped_t;
   auto update = [](std::optional<DType>& slot, DType d) { slot = slot ? promote_types(*slot, d) : d; };
@@ -89,12 +90,13 @@ Device common_device(std::initializer_list<const Tensor*> tensors, const char* o
   const Tensor* first = nullptr;
   for (const Tensor* t : tensors) {
     check_defined(*t, op);
-    if (t->dim() == 0 && t->is_cpu()) continue;  // CPU scalars may join any device
+    const TensorImpl* impl = t->impl();
+    if (impl->sizes.empty() && impl->device().is_cpu()) continue;  // CPU scalars may join any device
     if (!first) {
       first = t;
       continue;
     }
-    EMBER_CHECK(t->device() == first->device(), DeviceError,
+    EMBER_CHECK(impl->device() == first->impl()->device(), DeviceError,
                 "{}: expected all tensors to be on the same device, but found tensors on {} and {}", op,
                 first->device().str(), t->device().str());
   }

@@ -56,7 +56,7 @@ void copy_kernel(const Tensor& dst, const Tensor& src) {
   StridedPlan p = make_plan({&dst, &src});
   const int64_t esize = static_cast<int64_t>(dst.element_size());
   if (dst.dtype() == src.dtype()) {
-    if (p.ndim <= 1 && p.strides[0][0] == esize && p.strides[0][1] == esize) {
+    if (p.ndim == 0 || (p.ndim == 1 && p.strides[0][0] == esize && p.strides[0][1] == esize)) {
       char* d = p.data[0];
       const char* s = p.data[1];
       parallel_for(0, p.numel, 1 << 18, [&](int64_t b, int64_t e) { std::memcpy(d + b * esize, s + b * esize, (e - b) * esize); });

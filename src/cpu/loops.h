@@ -22,11 +22,11 @@ struct StridedPlan {
   int nops = 0;
   int ndim = 0;
   int64_t numel = 0;
-  char* data[kMaxOperands] = {};
-  int64_t sizes[kMaxDims] = {};                 // dim 0 is the innermost
-  int64_t strides[kMaxDims][kMaxOperands] = {};  // bytes
+  // Only the first nops / ndim entries are set (not zero-filled: this is on every op's path).
+  char* data[kMaxOperands];
+  int64_t sizes[kMaxDims];                 // dim 0 is the innermost
+  int64_t strides[kMaxDims][kMaxOperands];  // bytes
 
-  bool is_contiguous(int op, int64_t elem) const { return ndim <= 1 && (ndim == 0 || strides[0][op] == elem); }
 };
 
 // Operand 0 is the output. Reordering follows operand 0's strides (then the inputs') so that
@@ -38,7 +38,7 @@ template <typename Inner>
 void plan_range(const StridedPlan& p, int64_t begin, int64_t end, Inner&& inner) {
   const int nops = p.nops;
   char* ptrs[kMaxOperands];
-  int64_t idx[kMaxDims] = {};
+  int64_t idx[kMaxDims];
   if (p.ndim == 0) {
     for (int k = 0; k < nops; ++k) ptrs[k] = p.data[k];
     int64_t zero[kMaxOperands] = {};

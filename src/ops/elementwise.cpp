@@ -52,9 +52,12 @@ Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& a
   check_alpha(op, ty.compute, alpha);
   check_int_division(op, ty.compute, b);
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), name);
-  Tensor ac = to_dtype(a, ty.compute), bc = to_dtype(b, ty.compute);
+  // References where no conversion or expansion is needed: this is every tiny op's path.
+  Tensor a_tmp, b_tmp;
+  const Tensor& ac = a.dtype() == ty.compute && a.sizes() == shape ? a : (a_tmp = expand_to(to_dtype(a, ty.compute), shape));
+  const Tensor& bc = b.dtype() == ty.compute && b.sizes() == shape ? b : (b_tmp = expand_to(to_dtype(b, ty.compute), shape));
   Tensor out = empty_tensor(shape, ty.out, dev);
-  if (out.numel() > 0) backend_for(dev.type()).binary(op, out, expand_to(ac, shape), expand_to(bc, shape), alpha);
+  if (out.numel() > 0) backend_for(dev.type()).binary(op, out, ac, bc, alpha);
   return out;
 }
 
