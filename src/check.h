@@ -7,19 +7,18 @@
 #include "ember/error.h"
 #include "ember/format.h"
 
-#define EMBER_CHECK(cond, ErrorType, ...)                      \
-  do {                                                         \
+#define EMBER_CHECK(cond, ErrorType, ...)                            \
+  do {                                                               \
     if (!(cond)) throw ::ember::ErrorType(fmt::format(__VA_ARGS__)); \
   } while (0)
 
 #define EMBER_FAIL(ErrorType, ...) throw ::ember::ErrorType(fmt::format(__VA_ARGS__))
 
 // Internal invariants (not user errors): a failure here is a bug in ember.
-#define EMBER_INTERNAL_ASSERT(cond)                                                          \
-  do {                                                                                       \
-    if (!(cond))                                                                             \
-      throw ::ember::Error(fmt::format("internal error (please report): {} at {}:{}", #cond, \
-                                       __FILE__, __LINE__));                                 \
+#define EMBER_INTERNAL_ASSERT(cond)                                                                                \
+  do {                                                                                                             \
+    if (!(cond))                                                                                                   \
+      throw ::ember::Error(fmt::format("internal error (please report): {} at {}:{}", #cond, __FILE__, __LINE__)); \
   } while (0)
 
 template <>

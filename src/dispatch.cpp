@@ -17,16 +17,13 @@ void register_builtin_backends() {
 
 }  // namespace
 
-void register_backend(DeviceType type, Backend* backend) {
-  g_backends[static_cast<int>(type)] = backend;
-}
+void register_backend(DeviceType type, Backend* backend) { g_backends[static_cast<int>(type)] = backend; }
 
 Backend& backend_for(DeviceType type) {
   static const bool registered = (register_builtin_backends(), true);  // thread-safe, once
   (void)registered;
   Backend* b = g_backends[static_cast<int>(type)];
-  EMBER_CHECK(b != nullptr, DeviceError,
-              "no backend for device '{}': this build of ember has no {} support{}",
+  EMBER_CHECK(b != nullptr, DeviceError, "no backend for device '{}': this build of ember has no {} support{}",
               Device(type).str(), Device(type).str(),
               type == kCUDA ? " (configure with -DEMBER_CUDA=ON on a machine with nvcc)" : "");
   return *b;

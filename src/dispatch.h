@@ -26,33 +26,28 @@ class Backend {
   virtual void fill(const Tensor& dst, const Scalar& value) = 0;
   virtual void unary(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) = 0;
   // a and b have the compute dtype; out has it too, or Bool for comparisons.
-  virtual void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b,
-                      const Scalar& alpha) = 0;
+  virtual void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) = 0;
   virtual void where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) = 0;
 
   // Reductions. out has in's rank with size 1 on the reduced dims, and in's dtype.
   virtual void reduce(ReduceOp op, const Tensor& out, const Tensor& in) = 0;
   // Values and int64 indices of the max (is_max) or min along dim; outputs keep dim as size 1.
-  virtual void arg_reduce(bool is_max, const Tensor& values, const Tensor& indices,
-                          const Tensor& in, int64_t dim) = 0;
+  virtual void arg_reduce(bool is_max, const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim) = 0;
   virtual void scan(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) = 0;
   virtual void softmax(const Tensor& out, const Tensor& in, int64_t dim, bool log) = 0;
 
   // out (B, M, N) = beta * out + alpha * a (B, M, K) @ b (B, K, N); one dtype for all three.
-  virtual void gemm(const Tensor& out, const Tensor& a, const Tensor& b, double alpha,
-                    double beta) = 0;
+  virtual void gemm(const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta) = 0;
 
   // Indexing through element offsets (int64, same sizes as out/src):
   //   gather:  out[i] = src_at(i)[offsets[i]]
   //   scatter: dst_at(i)[offsets[i]] = src[i]   (or += when accumulate; runs serially then)
   virtual void index_gather(const Tensor& out, const Tensor& src, const Tensor& offsets) = 0;
-  virtual void index_scatter(const Tensor& dst, const Tensor& src, const Tensor& offsets,
-                             bool accumulate) = 0;
+  virtual void index_scatter(const Tensor& dst, const Tensor& src, const Tensor& offsets, bool accumulate) = 0;
   // Indices (n, in.dim()) of the non-zero elements, in row-major order.
   virtual Tensor nonzero(const Tensor& in) = 0;
   // Stable sort along dim; NaN sorts as the largest value, like PyTorch.
-  virtual void sort(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim,
-                    bool descending) = 0;
+  virtual void sort(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim, bool descending) = 0;
 
   // Random fills of a contiguous tensor from the global generator.
   virtual void uniform(const Tensor& out, double from, double to) = 0;

@@ -24,7 +24,8 @@ namespace {
 Tensor make(const Shape& shape, const TensorOptions& opts, DType default_dtype) {
   for (int64_t s : shape) EMBER_CHECK(s >= 0, ShapeError, "empty: negative dimension {} in shape {}", s, shape.str());
   Tensor t = empty_tensor(shape, opts.dtype_or(default_dtype), opts.device());
-  EMBER_CHECK(!opts.requires_grad(), TypeError, "requires_grad in TensorOptions needs the autograd layer, which this build lacks");
+  EMBER_CHECK(!opts.requires_grad(), TypeError,
+              "requires_grad in TensorOptions needs the autograd layer, which this build lacks");
   return t;
 }
 TensorOptions like(const Tensor& t, const TensorOptions& opts) {
@@ -45,7 +46,9 @@ Tensor full(const Shape& shape, const Scalar& value, const TensorOptions& opts) 
 Tensor empty_like(const Tensor& t, const TensorOptions& opts) { return empty(t.sizes(), like(t, opts)); }
 Tensor zeros_like(const Tensor& t, const TensorOptions& opts) { return zeros(t.sizes(), like(t, opts)); }
 Tensor ones_like(const Tensor& t, const TensorOptions& opts) { return ones(t.sizes(), like(t, opts)); }
-Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& opts) { return full(t.sizes(), v, like(t, opts)); }
+Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& opts) {
+  return full(t.sizes(), v, like(t, opts));
+}
 Tensor rand_like(const Tensor& t, const TensorOptions& opts) { return rand(t.sizes(), like(t, opts)); }
 Tensor randn_like(const Tensor& t, const TensorOptions& opts) { return randn(t.sizes(), like(t, opts)); }
 
@@ -61,7 +64,8 @@ Tensor randn(const Shape& shape, const TensorOptions& opts) {
 Tensor randint(int64_t low, int64_t high, const Shape& shape, const TensorOptions& opts) {
   EMBER_CHECK(low < high, ValueError, "randint: expects low < high, but got low={} and high={}", low, high);
   Tensor t = make(shape, opts, kInt64);
-  EMBER_CHECK(t.dtype() != kBool || (low >= 0 && high <= 2), ValueError, "randint: range [{}, {}) does not fit bool", low, high);
+  EMBER_CHECK(t.dtype() != kBool || (low >= 0 && high <= 2), ValueError, "randint: range [{}, {}) does not fit bool",
+              low, high);
   if (t.numel() > 0) backend_for(t).randint(t, low, high);
   return t;
 }
@@ -138,9 +142,11 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const Ten
   // Symmetric like PyTorch: the first half counts up from start, the second down from end.
   double step = steps > 1 ? (e - s) / static_cast<double>(steps - 1) : 0.0;
   int64_t half = steps / 2;
-  for (int64_t i = 0; i < steps; ++i) v[i] = i < half ? s + step * static_cast<double>(i) : e - step * static_cast<double>(steps - 1 - i);
+  for (int64_t i = 0; i < steps; ++i)
+    v[i] = i < half ? s + step * static_cast<double>(i) : e - step * static_cast<double>(steps - 1 - i);
   if (steps == 1) v[0] = s;  // one step gives start, like PyTorch
-  return detail::tensor_from_data(v.data(), steps, kFloat64, Shape{steps}, TensorOptions(opts).dtype(opts.dtype_or(kFloat32)));
+  return detail::tensor_from_data(v.data(), steps, kFloat64, Shape{steps},
+                                  TensorOptions(opts).dtype(opts.dtype_or(kFloat32)));
 }
 
 Tensor eye(int64_t n, int64_t m, const TensorOptions& opts) {
@@ -158,13 +164,13 @@ Tensor from_blob(void* data, const Shape& sizes, const TensorOptions& opts) {
 
 Tensor from_blob(void* data, const Shape& sizes, const Shape& strides, const TensorOptions& opts,
                  std::function<void(void*)> deleter) {
-  EMBER_CHECK(sizes.size() == strides.size(), ShapeError, "from_blob: sizes {} and strides {} have different lengths", sizes.str(),
-              strides.str());
+  EMBER_CHECK(sizes.size() == strides.size(), ShapeError, "from_blob: sizes {} and strides {} have different lengths",
+              sizes.str(), strides.str());
   EMBER_CHECK(data != nullptr || sizes.numel() == 0, ValueError, "from_blob: data is a null pointer");
   int64_t extent = 0;
   for (size_t i = 0; i < sizes.size(); ++i) {
-    EMBER_CHECK(sizes[i] >= 0 && strides[i] >= 0, ValueError, "from_blob: negative size or stride (sizes {}, strides {})",
-                sizes.str(), strides.str());
+    EMBER_CHECK(sizes[i] >= 0 && strides[i] >= 0, ValueError,
+                "from_blob: negative size or stride (sizes {}, strides {})", sizes.str(), strides.str());
     if (sizes[i] > 0) extent += (sizes[i] - 1) * strides[i];
   }
   DType dt = opts.dtype();
@@ -187,13 +193,14 @@ void check_ragged(Shape& shape, size_t depth, int64_t n) {
     shape[depth] = n;
   } else {
     EMBER_CHECK(shape[depth] == n, ValueError,
-                "tensor: ragged nested list: expected sequence of length {} at dim {} (got {})", shape[depth], depth, n);
+                "tensor: ragged nested list: expected sequence of length {} at dim {} (got {})", shape[depth], depth,
+                n);
   }
 }
 
 Tensor tensor_from_data(const void* data, int64_t count, DType src, const Shape& shape, const TensorOptions& opts) {
-  EMBER_CHECK(shape.numel() == count, ShapeError, "from_vector: {} values cannot fill shape {} ({} elements)", count, shape.str(),
-              shape.numel());
+  EMBER_CHECK(shape.numel() == count, ShapeError, "from_vector: {} values cannot fill shape {} ({} elements)", count,
+              shape.str(), shape.numel());
   Tensor host = empty_tensor(shape, src, Device(kCPU));
   if (count > 0) std::memcpy(host.raw_data_ptr(), data, static_cast<size_t>(count) * element_size(src));
   return host.to(TensorOptions().dtype(opts.dtype_or(src)).device(opts.device()));

@@ -11,7 +11,8 @@ Shape contiguous_strides(const Shape& sizes) {
   int64_t s = 1;
   for (size_t i = sizes.size(); i-- > 0;) {
     strides[i] = s;
-    if (sizes[i] > 1) EMBER_CHECK(!__builtin_mul_overflow(s, sizes[i], &s), ShapeError, "shape {} is too large", sizes.str());
+    if (sizes[i] > 1)
+      EMBER_CHECK(!__builtin_mul_overflow(s, sizes[i], &s), ShapeError, "shape {} is too large", sizes.str());
   }
   return strides;
 }
@@ -71,11 +72,13 @@ Shape infer_size(const Shape& shape, int64_t numel, const char* op) {
       infer = static_cast<int>(i);
     } else {
       EMBER_CHECK(out[i] >= 0, ShapeError, "{}: invalid shape dimension {} in {}", op, out[i], shape.str());
-      EMBER_CHECK(!__builtin_mul_overflow(known, out[i], &known), ShapeError, "{}: shape {} is too large", op, shape.str());
+      EMBER_CHECK(!__builtin_mul_overflow(known, out[i], &known), ShapeError, "{}: shape {} is too large", op,
+                  shape.str());
     }
   }
   if (infer >= 0) {
-    EMBER_CHECK(known != 0 && numel % known == 0, ShapeError, "{}: shape {} is invalid for input of size {}", op, shape.str(), numel);
+    EMBER_CHECK(known != 0 && numel % known == 0, ShapeError, "{}: shape {} is invalid for input of size {}", op,
+                shape.str(), numel);
     out[infer] = numel / known;
   } else {
     EMBER_CHECK(known == numel, ShapeError, "{}: shape {} is invalid for input of size {}", op, shape.str(), numel);
@@ -133,7 +136,8 @@ Tensor Tensor::reshape(const Shape& shape) const {
   check_defined(*this, "reshape");
   Shape sizes = infer_size(shape, numel(), "reshape");
   Shape strides;
-  if (view_strides(this->sizes(), this->strides(), sizes, strides)) return make_view(*this, sizes, strides, storage_offset());
+  if (view_strides(this->sizes(), this->strides(), sizes, strides))
+    return make_view(*this, sizes, strides, storage_offset());
   return contiguous().view(sizes);
 }
 
@@ -168,7 +172,8 @@ Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
 
 Tensor Tensor::t() const {
   check_defined(*this, "t");
-  EMBER_CHECK(dim() <= 2, ShapeError, "t: expects a tensor with <= 2 dimensions, but got a {}-D tensor of shape {}", dim(), sizes().str());
+  EMBER_CHECK(dim() <= 2, ShapeError, "t: expects a tensor with <= 2 dimensions, but got a {}-D tensor of shape {}",
+              dim(), sizes().str());
   return dim() < 2 ? make_view(*this, sizes(), strides(), storage_offset()) : transpose(0, 1);
 }
 
@@ -224,21 +229,25 @@ Tensor Tensor::expand(const Shape& shape) const {
   check_defined(*this, "expand");
   int64_t nd = static_cast<int64_t>(shape.size());
   EMBER_CHECK(nd >= dim(), ShapeError,
-              "expand: the number of sizes provided ({}) must be greater or equal to the number of dimensions in the tensor ({})",
+              "expand: the number of sizes provided ({}) must be greater or equal to the number of dimensions in the "
+              "tensor ({})",
               nd, dim());
   Shape sz(shape.size()), st(shape.size());
   for (int64_t i = nd - 1; i >= 0; --i) {
     int64_t j = i - (nd - dim());
     int64_t want = shape[i];
     if (j < 0) {
-      EMBER_CHECK(want >= 0, ShapeError, "expand: the expanded size {} is not allowed in a leading, non-existing dimension ({} -> {})", want, sizes().str(), shape.str());
+      EMBER_CHECK(want >= 0, ShapeError,
+                  "expand: the expanded size {} is not allowed in a leading, non-existing dimension ({} -> {})", want,
+                  sizes().str(), shape.str());
       sz[i] = want;
       st[i] = 0;
     } else {
       int64_t have = size(j);
       if (want == -1) want = have;
       EMBER_CHECK(have == want || have == 1, ShapeError,
-                  "expand: the expanded size of the tensor ({}) must match the existing size ({}) at non-singleton dimension {}. Target sizes: {}. Tensor sizes: {}",
+                  "expand: the expanded size of the tensor ({}) must match the existing size ({}) at non-singleton "
+                  "dimension {}. Target sizes: {}. Tensor sizes: {}",
                   want, have, i, shape.str(), sizes().str());
       sz[i] = want;
       st[i] = have == want ? stride(j) : 0;
@@ -255,7 +264,8 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
   int64_t w = wrap_dim(d, dim(), "narrow");
   int64_t n = size(w);
   if (start < 0) start += n;
-  EMBER_CHECK(start >= 0 && start <= n, IndexError, "narrow: start ({}) is out of bounds for dimension {} of size {}", start, w, n);
+  EMBER_CHECK(start >= 0 && start <= n, IndexError, "narrow: start ({}) is out of bounds for dimension {} of size {}",
+              start, w, n);
   EMBER_CHECK(length >= 0 && start + length <= n, IndexError,
               "narrow: start ({}) + length ({}) exceeds dimension size ({}) of dim {}", start, length, n, w);
   return slice(w, start, start + length, 1);
@@ -283,7 +293,8 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
   EMBER_CHECK(dim() > 0, IndexError, "select: cannot be applied to a 0-dim tensor");
   int64_t w = wrap_dim(d, dim(), "select");
   int64_t n = size(w);
-  EMBER_CHECK(index >= -n && index < n, IndexError, "select: index {} is out of bounds for dimension {} with size {}", index, w, n);
+  EMBER_CHECK(index >= -n && index < n, IndexError, "select: index {} is out of bounds for dimension {} with size {}",
+              index, w, n);
   if (index < 0) index += n;
   Shape sz = sizes(), st = strides();
   sz.erase(w);
@@ -293,17 +304,20 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
 
 Tensor Tensor::as_strided(const Shape& sz, const Shape& st, std::optional<int64_t> offset) const {
   check_defined(*this, "as_strided");
-  EMBER_CHECK(sz.size() == st.size(), ShapeError, "as_strided: sizes {} and strides {} have different lengths", sz.str(), st.str());
+  EMBER_CHECK(sz.size() == st.size(), ShapeError, "as_strided: sizes {} and strides {} have different lengths",
+              sz.str(), st.str());
   int64_t off = offset.value_or(storage_offset());
   EMBER_CHECK(off >= 0, ValueError, "as_strided: negative storage offset {}", off);
   int64_t last = off;
   bool empty = false;
   for (size_t i = 0; i < sz.size(); ++i) {
-    EMBER_CHECK(sz[i] >= 0 && st[i] >= 0, ValueError, "as_strided: negative size or stride in sizes {} strides {}", sz.str(), st.str());
+    EMBER_CHECK(sz[i] >= 0 && st[i] >= 0, ValueError, "as_strided: negative size or stride in sizes {} strides {}",
+                sz.str(), st.str());
     if (sz[i] == 0) empty = true;
     int64_t span;
-    EMBER_CHECK(!__builtin_mul_overflow(sz[i] > 0 ? sz[i] - 1 : 0, st[i], &span) && !__builtin_add_overflow(last, span, &last),
-                ShapeError, "as_strided: sizes {} and strides {} overflow int64", sz.str(), st.str());
+    EMBER_CHECK(
+        !__builtin_mul_overflow(sz[i] > 0 ? sz[i] - 1 : 0, st[i], &span) && !__builtin_add_overflow(last, span, &last),
+        ShapeError, "as_strided: sizes {} and strides {} overflow int64", sz.str(), st.str());
   }
   int64_t capacity = static_cast<int64_t>(impl()->storage->nbytes / ember::element_size(dtype()));
   EMBER_CHECK(empty || last < capacity, ShapeError,

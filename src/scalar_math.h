@@ -27,7 +27,8 @@ EMBER_HD inline bool isnan_(T x) {
 }
 template <typename T>
 EMBER_HD inline bool isinf_(T x) {
-  if constexpr (is_float_v<T>) return x == std::numeric_limits<T>::infinity() || x == -std::numeric_limits<T>::infinity();
+  if constexpr (is_float_v<T>)
+    return x == std::numeric_limits<T>::infinity() || x == -std::numeric_limits<T>::infinity();
   return false;
 }
 template <typename T>

@@ -15,7 +15,8 @@ Tensor empty_tensor(const Shape& sizes, DType dtype, Device device) {
   for (size_t i = sizes.size(); i-- > 0;) {
     impl->strides[i] = stride;
     EMBER_CHECK(sizes[i] >= 0, ShapeError, "empty: negative dimension {} in shape {}", sizes[i], sizes.str());
-    EMBER_CHECK(!__builtin_mul_overflow(numel, sizes[i], &numel), ShapeError, "empty: shape {} is too large", sizes.str());
+    EMBER_CHECK(!__builtin_mul_overflow(numel, sizes[i], &numel), ShapeError, "empty: shape {} is too large",
+                sizes.str());
     EMBER_CHECK(sizes[i] <= 1 || !__builtin_mul_overflow(stride, sizes[i], &stride), ShapeError,
                 "empty: shape {} is too large", sizes.str());
   }
@@ -54,7 +55,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   for (size_t i = 0; i < n; ++i) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    EMBER_CHECK(da == db || da == 1 || db == 1, ShapeError, "{}: shapes {} and {} cannot be broadcast together", op, a.str(), b.str());
+    EMBER_CHECK(da == db || da == 1 || db == 1, ShapeError, "{}: shapes {} and {} cannot be broadcast together", op,
+                a.str(), b.str());
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -105,10 +107,11 @@ Device common_device(std::initializer_list<const Tensor*> tensors, const char* o
 
 void check_writable(const Tensor& t, const char* op) {
   for (int64_t i = 0; i < t.dim(); ++i)
-    EMBER_CHECK(t.stride(i) != 0 || t.size(i) <= 1, ValueError,
-                "{}: unsupported operation: more than one element of the written-to tensor (shape {}, strides {}) refers to a "
-                "single memory location; clone() it before writing",
-                op, t.sizes().str(), t.strides().str());
+    EMBER_CHECK(
+        t.stride(i) != 0 || t.size(i) <= 1, ValueError,
+        "{}: unsupported operation: more than one element of the written-to tensor (shape {}, strides {}) refers to a "
+        "single memory location; clone() it before writing",
+        op, t.sizes().str(), t.strides().str());
 }
 
 Tensor to_dtype(const Tensor& t, DType dtype) {
@@ -166,19 +169,27 @@ T* Tensor::data_ptr() const {
 
 Scalar Tensor::item() const {
   check_defined(*this, "item");
-  EMBER_CHECK(numel() == 1, ValueError, "item: a Tensor with {} elements (shape {}) cannot be converted to a Scalar", numel(),
-              sizes().str());
+  EMBER_CHECK(numel() == 1, ValueError, "item: a Tensor with {} elements (shape {}) cannot be converted to a Scalar",
+              numel(), sizes().str());
   Tensor c = is_cpu() ? *this : cpu();
   const char* p = c.impl()->data();
   switch (dtype()) {
-    case kFloat32: return *reinterpret_cast<const float*>(p);
-    case kFloat64: return *reinterpret_cast<const double*>(p);
-    case kFloat16: return static_cast<float>(*reinterpret_cast<const Half*>(p));
-    case kBFloat16: return static_cast<float>(*reinterpret_cast<const BFloat16*>(p));
-    case kInt32: return *reinterpret_cast<const int32_t*>(p);
-    case kInt64: return *reinterpret_cast<const int64_t*>(p);
-    case kUInt8: return *reinterpret_cast<const uint8_t*>(p);
-    case kBool: return *reinterpret_cast<const bool*>(p);
+    case kFloat32:
+      return *reinterpret_cast<const float*>(p);
+    case kFloat64:
+      return *reinterpret_cast<const double*>(p);
+    case kFloat16:
+      return static_cast<float>(*reinterpret_cast<const Half*>(p));
+    case kBFloat16:
+      return static_cast<float>(*reinterpret_cast<const BFloat16*>(p));
+    case kInt32:
+      return *reinterpret_cast<const int32_t*>(p);
+    case kInt64:
+      return *reinterpret_cast<const int64_t*>(p);
+    case kUInt8:
+      return *reinterpret_cast<const uint8_t*>(p);
+    case kBool:
+      return *reinterpret_cast<const bool*>(p);
   }
   return 0;
 }
@@ -191,8 +202,8 @@ std::vector<T> Tensor::to_vector() const {
   return std::vector<T>(p, p + c.numel());
 }
 
-#define EMBER_INSTANTIATE(T)                     \
-  template T* Tensor::data_ptr<T>() const;       \
+#define EMBER_INSTANTIATE(T)               \
+  template T* Tensor::data_ptr<T>() const; \
   template std::vector<T> Tensor::to_vector<T>() const;
 EMBER_INSTANTIATE(float)
 EMBER_INSTANTIATE(double)
@@ -284,8 +295,9 @@ Tensor& Tensor::fill_(const Scalar& value) {
 
 Tensor& Tensor::fill_(const Tensor& value) {
   check_defined(value, "fill_");
-  EMBER_CHECK(value.dim() == 0, ShapeError, "fill_: only supports a 0-dimension value tensor, but got one with {} dimensions (shape {})",
-              value.dim(), value.sizes().str());
+  EMBER_CHECK(value.dim() == 0, ShapeError,
+              "fill_: only supports a 0-dimension value tensor, but got one with {} dimensions (shape {})", value.dim(),
+              value.sizes().str());
   return fill_(value.item());
 }
 

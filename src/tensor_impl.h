@@ -30,12 +30,10 @@ class Allocator {
 struct StorageImpl {
   StorageImpl(void* data, size_t nbytes, Device device, Allocator* allocator,
               std::function<void(void*)> deleter = nullptr)
-      : data(data), nbytes(nbytes), device(device), allocator(allocator),
-        deleter(std::move(deleter)) {}
+      : data(data), nbytes(nbytes), device(device), allocator(allocator), deleter(std::move(deleter)) {}
   // Small host tensors keep their bytes inside the storage object: one allocation, not two.
   static constexpr size_t kInlineBytes = 64;
-  explicit StorageImpl(size_t nbytes)
-      : data(inline_bytes), nbytes(nbytes), device(kCPU), allocator(nullptr) {}
+  explicit StorageImpl(size_t nbytes) : data(inline_bytes), nbytes(nbytes), device(kCPU), allocator(nullptr) {}
   StorageImpl(const StorageImpl&) = delete;
   StorageImpl& operator=(const StorageImpl&) = delete;
   ~StorageImpl() {
@@ -70,9 +68,7 @@ struct TensorImpl {
 
   // Recomputes numel and the contiguity flag after the layout changed.
   void refresh();
-  char* data() const {
-    return static_cast<char*>(storage->data) + offset * static_cast<int64_t>(element_size(dtype));
-  }
+  char* data() const { return static_cast<char*>(storage->data) + offset * static_cast<int64_t>(element_size(dtype)); }
   Device device() const { return storage->device; }
   void bump_version() { ++storage->version; }
 };

@@ -14,14 +14,22 @@ namespace ember {
 // ---- DType
 std::string dtype_name(DType d) {
   switch (d) {
-    case kFloat32: return "float32";
-    case kFloat64: return "float64";
-    case kFloat16: return "float16";
-    case kBFloat16: return "bfloat16";
-    case kInt32: return "int32";
-    case kInt64: return "int64";
-    case kUInt8: return "uint8";
-    case kBool: return "bool";
+    case kFloat32:
+      return "float32";
+    case kFloat64:
+      return "float64";
+    case kFloat16:
+      return "float16";
+    case kBFloat16:
+      return "bfloat16";
+    case kInt32:
+      return "int32";
+    case kInt64:
+      return "int64";
+    case kUInt8:
+      return "uint8";
+    case kBool:
+      return "bool";
   }
   return "unknown";
 }
@@ -29,20 +37,22 @@ std::string dtype_name(DType d) {
 size_t element_size(DType d) {
   switch (d) {
     case kFloat64:
-    case kInt64: return 8;
+    case kInt64:
+      return 8;
     case kFloat32:
-    case kInt32: return 4;
+    case kInt32:
+      return 4;
     case kFloat16:
-    case kBFloat16: return 2;
+    case kBFloat16:
+      return 2;
     case kUInt8:
-    case kBool: return 1;
+    case kBool:
+      return 1;
   }
   return 1;
 }
 
-bool is_floating_point(DType d) {
-  return d == kFloat32 || d == kFloat64 || d == kFloat16 || d == kBFloat16;
-}
+bool is_floating_point(DType d) { return d == kFloat32 || d == kFloat64 || d == kFloat16 || d == kBFloat16; }
 
 bool is_integral(DType d, bool include_bool) {
   return d == kInt32 || d == kInt64 || d == kUInt8 || (include_bool && d == kBool);
@@ -83,7 +93,8 @@ Device::Device(const std::string& spec) : type_(kCPU), index_(-1) {
   } else {
     EMBER_FAIL(DeviceError, "Device: unknown device type in '{}' (expected 'cpu' or 'cuda[:N]')", spec);
   }
-  EMBER_CHECK(colon == std::string::npos || !idx.empty(), DeviceError, "Device: missing device index after ':' in '{}'", spec);
+  EMBER_CHECK(colon == std::string::npos || !idx.empty(), DeviceError, "Device: missing device index after ':' in '{}'",
+              spec);
   if (!idx.empty()) {
     bool digits = idx.find_first_not_of("0123456789") == std::string::npos;
     EMBER_CHECK(digits && idx.size() < 9, DeviceError, "Device: bad device index in '{}'", spec);
@@ -123,8 +134,8 @@ int64_t Shape::numel() const {
   int64_t n = 1;
   for (size_t i = 0; i < size_; ++i) {
     EMBER_CHECK(data_[i] >= 0, ShapeError, "negative dimension {} in shape {}", data_[i], str());
-    EMBER_CHECK(!__builtin_mul_overflow(n, data_[i], &n), ShapeError,
-                "shape {} has more elements than int64 can count", str());
+    EMBER_CHECK(!__builtin_mul_overflow(n, data_[i], &n), ShapeError, "shape {} has more elements than int64 can count",
+                str());
   }
   return n;
 }

@@ -1,28 +1,27 @@
 // Shared test helpers: comparing tensors with expected values, making non-contiguous inputs
 // whose gaps hold NaN (so a kernel that reads a gap is caught), and asserting error messages.
 #pragma once
+#include <ember/ember.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
-
-#include <ember/ember.h>
 #include <string>
 #include <vector>
 
 namespace ember_test {
 
 // Asserts that `stmt` throws ErrorType and that the message contains `fragment`.
-#define EXPECT_THROW_MSG(stmt, ErrorType, fragment)                                           \
-  do {                                                                                        \
-    try {                                                                                     \
-      stmt;                                                                                   \
-      ADD_FAILURE() << "expected " #ErrorType " from: " #stmt;                                \
-    } catch (const ErrorType& e) {                                                            \
-      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos)                      \
-          << "message was: " << e.what() << "\nexpected to contain: " << (fragment);          \
-    } catch (const std::exception& e) {                                                       \
-      ADD_FAILURE() << "expected " #ErrorType ", got another exception: " << e.what();        \
-    }                                                                                         \
+#define EXPECT_THROW_MSG(stmt, ErrorType, fragment)                                    \
+  do {                                                                                 \
+    try {                                                                              \
+      stmt;                                                                            \
+      ADD_FAILURE() << "expected " #ErrorType " from: " #stmt;                         \
+    } catch (const ErrorType& e) {                                                     \
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos)               \
+          << "message was: " << e.what() << "\nexpected to contain: " << (fragment);   \
+    } catch (const std::exception& e) {                                                \
+      ADD_FAILURE() << "expected " #ErrorType ", got another exception: " << e.what(); \
+    }                                                                                  \
   } while (0)
 
 // Element-wise comparison in float64 with a tolerance; NaN equals NaN.
@@ -40,13 +39,22 @@ inline void expect_values(const ember::Tensor& t, const std::vector<double>& exp
   }
 }
 
+// Checks dtype, shape and values in one go.
+inline void expect_tensor(const ember::Tensor& t, ember::DType dtype, const ember::Shape& shape,
+                          const std::vector<double>& values, double tol = 1e-6) {
+  EXPECT_EQ(ember::dtype_name(t.dtype()), ember::dtype_name(dtype));
+  EXPECT_EQ(t.sizes(), shape);
+  expect_values(t, values, tol);
+}
+
 // A copy of t laid out with gaps: the result has t's values and sizes, but its last dim has
 // stride 2 and every gap element holds NaN (or the dtype's nearest stand-in).
 inline ember::Tensor with_gaps(const ember::Tensor& t) {
   ember::Shape big = t.sizes();
   if (big.empty()) return t.clone();
   big[big.size() - 1] *= 2;
-  ember::Tensor base = t.is_floating_point() ? ember::full(big, std::nan(""), t.dtype()) : ember::full(big, 77, t.dtype());
+  ember::Tensor base =
+      t.is_floating_point() ? ember::full(big, std::nan(""), t.dtype()) : ember::full(big, 77, t.dtype());
   ember::Tensor v = base.slice(-1, 0, ember::indexing::None, 2);
   v.copy_(t);
   return v;
@@ -67,13 +75,15 @@ inline ember::Tensor with_gaps_on_device(const ember::Tensor& t) {
 // Devices a device-parametrised test runs on: always the CPU, and CUDA (skipped when absent).
 // Use with TEST_P over ::testing::TestWithParam<ember::Device>, instantiated with
 // ::testing::ValuesIn(test_devices()), device_param_name, and EMBER_SKIP_IF_UNAVAILABLE in SetUp.
-inline std::vector<ember::Device> test_devices() { return {ember::Device(ember::kCPU), ember::Device(ember::kCUDA, 0)}; }
+inline std::vector<ember::Device> test_devices() {
+  return {ember::Device(ember::kCPU), ember::Device(ember::kCUDA, 0)};
+}
 inline std::string device_param_name(const ::testing::TestParamInfo<ember::Device>& info) {
   return info.param.is_cpu() ? "cpu" : "cuda";
 }
-#define EMBER_SKIP_IF_UNAVAILABLE(device)                                      \
-  do {                                                                         \
-    if ((device).is_cuda() && !ember::cuda::is_available())                    \
+#define EMBER_SKIP_IF_UNAVAILABLE(device)                                       \
+  do {                                                                          \
+    if ((device).is_cuda() && !ember::cuda::is_available())                     \
       GTEST_SKIP() << "CUDA is not available in this build or on this machine"; \
   } while (0)
 

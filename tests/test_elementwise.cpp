@@ -9,6 +9,7 @@
 
 using namespace ember;
 using ember::indexing::None;
+using ember_test::expect_tensor;
 using ember_test::expect_values;
 using ember_test::with_gaps;
 
@@ -19,13 +20,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 const float kNaNf = std::numeric_limits<float>::quiet_NaN();
 const float kInff = std::numeric_limits<float>::infinity();
 
-// Checks dtype, shape and values in one go.
-void expect_tensor(const Tensor& t, DType dtype, const Shape& shape, const std::vector<double>& values,
-                   double tol = 1e-6) {
-  EXPECT_EQ(dtype_name(t.dtype()), dtype_name(dtype));
-  EXPECT_EQ(t.sizes(), shape);
-  expect_values(t, values, tol);
-}
 void expect_1d(const Tensor& t, DType dtype, const std::vector<double>& values, double tol = 1e-6) {
   expect_tensor(t, dtype, Shape{static_cast<int64_t>(values.size())}, values, tol);
 }

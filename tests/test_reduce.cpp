@@ -10,6 +10,7 @@
 
 using namespace ember;
 using ember::indexing::None;
+using ember_test::expect_tensor;
 using ember_test::expect_values;
 using ember_test::with_gaps;
 
@@ -18,13 +19,6 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 const float kNaNf = std::numeric_limits<float>::quiet_NaN();
-
-void expect_tensor(const Tensor& t, DType dtype, const Shape& shape, const std::vector<double>& values,
-                   double tol = 1e-6) {
-  EXPECT_EQ(dtype_name(t.dtype()), dtype_name(dtype));
-  EXPECT_EQ(t.sizes(), shape);
-  expect_values(t, values, tol);
-}
 
 Tensor x23() { return tensor({{1.f, -2.f, 3.f}, {4.f, 5.f, -6.f}}); }
 Tensor y234() { return arange(24, kFloat32).view({2, 3, 4}) - 10; }

@@ -75,9 +75,7 @@ TEST(DeviceTest, BadStringsThrow) {
   EXPECT_THROW_MSG(Device("CPU"), DeviceError, "CPU");
 }
 
-TEST(DeviceTest, EmptyIndexThrows) {
-  EXPECT_THROW_MSG(Device("cuda:"), DeviceError, "cuda:");
-}
+TEST(DeviceTest, EmptyIndexThrows) { EXPECT_THROW_MSG(Device("cuda:"), DeviceError, "cuda:"); }
 
 TEST(DeviceTest, CudaQueriesConsistent) {
   if (!cuda::is_available()) {

@@ -10,8 +10,8 @@ constexpr int kNumDeviceTypes = 2;
 
 class Device {
  public:
-  Device(DeviceType type, int index = -1);  // NOLINT: implicit like PyTorch
-  Device(const std::string& spec);          // NOLINT: "cpu", "cuda", "cuda:1"
+  Device(DeviceType type, int index = -1);                 // NOLINT: implicit like PyTorch
+  Device(const std::string& spec);                         // NOLINT: "cpu", "cuda", "cuda:1"
   Device(const char* spec) : Device(std::string(spec)) {}  // NOLINT
 
   DeviceType type() const { return type_; }
@@ -21,9 +21,7 @@ class Device {
   bool is_cuda() const { return type_ == DeviceType::CUDA; }
   std::string str() const;
 
-  bool operator==(const Device& o) const {
-    return type_ == o.type_ && normalized_index() == o.normalized_index();
-  }
+  bool operator==(const Device& o) const { return type_ == o.type_ && normalized_index() == o.normalized_index(); }
   bool operator!=(const Device& o) const { return !(*this == o); }
 
  private:

@@ -26,24 +26,20 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, const TensorOption
 Tensor randint(int64_t high, const Shape& shape, const TensorOptions& opts = {});
 Tensor randperm(int64_t n, const TensorOptions& opts = {});
 Tensor arange(const Scalar& end, const TensorOptions& opts = {});
-Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step = 1,
-              const TensorOptions& opts = {});
-Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps,
-                const TensorOptions& opts = {});
+Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step = 1, const TensorOptions& opts = {});
+Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const TensorOptions& opts = {});
 Tensor eye(int64_t n, int64_t m = -1, const TensorOptions& opts = {});
 void manual_seed(uint64_t seed);
 
 // A tensor that uses the caller's memory without copying. The deleter, when given, runs when
 // the last tensor sharing that memory goes away.
 Tensor from_blob(void* data, const Shape& sizes, const TensorOptions& opts = {});
-Tensor from_blob(void* data, const Shape& sizes, const Shape& strides,
-                 const TensorOptions& opts = {},
+Tensor from_blob(void* data, const Shape& sizes, const Shape& strides, const TensorOptions& opts = {},
                  std::function<void(void*)> deleter = nullptr);
 
 namespace detail {
 // Copies count elements of type src into a new tensor of the given shape (dtype: opts or src).
-Tensor tensor_from_data(const void* data, int64_t count, DType src, const Shape& shape,
-                        const TensorOptions& opts);
+Tensor tensor_from_data(const void* data, int64_t count, DType src, const Shape& shape, const TensorOptions& opts);
 template <typename T>
 struct TensorElement {
   using type = T;
@@ -75,8 +71,7 @@ Tensor make_tensor(std::initializer_list<L> list, size_t rank, const TensorOptio
     std::vector<uint8_t> bytes(values.begin(), values.end());
     return tensor_from_data(bytes.data(), static_cast<int64_t>(bytes.size()), kBool, shape, opts);
   } else {
-    return tensor_from_data(values.data(), static_cast<int64_t>(values.size()),
-                            dtype_of<E>::value, shape, opts);
+    return tensor_from_data(values.data(), static_cast<int64_t>(values.size()), dtype_of<E>::value, shape, opts);
   }
 }
 }  // namespace detail
@@ -103,9 +98,8 @@ Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<
   return detail::make_tensor<T>(v, 3, opts);
 }
 template <typename T>
-Tensor tensor(
-    std::initializer_list<std::initializer_list<std::initializer_list<std::initializer_list<T>>>> v,
-    const TensorOptions& opts = {}) {
+Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<std::initializer_list<T>>>> v,
+              const TensorOptions& opts = {}) {
   return detail::make_tensor<T>(v, 4, opts);
 }
 
@@ -116,11 +110,9 @@ Tensor from_vector(const std::vector<T>& values, std::optional<Shape> shape = st
   Shape s = shape ? *shape : Shape{static_cast<int64_t>(values.size())};
   if constexpr (std::is_same<T, bool>::value) {
     std::vector<uint8_t> bytes(values.begin(), values.end());
-    return detail::tensor_from_data(bytes.data(), static_cast<int64_t>(bytes.size()), kBool, s,
-                                     opts);
+    return detail::tensor_from_data(bytes.data(), static_cast<int64_t>(bytes.size()), kBool, s, opts);
   } else {
-    return detail::tensor_from_data(values.data(), static_cast<int64_t>(values.size()),
-                                     dtype_of<T>::value, s, opts);
+    return detail::tensor_from_data(values.data(), static_cast<int64_t>(values.size()), dtype_of<T>::value, s, opts);
   }
 }
 

@@ -35,9 +35,9 @@ struct Half {
     uint32_t x = detail::float_bits(f);
     uint32_t sign = (x >> 16) & 0x8000u;
     uint32_t abs = x & 0x7fffffffu;
-    if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);  // NaN
+    if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);   // NaN
     if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // overflow -> inf
-    if (abs < 0x38800000u) {  // subnormal half or zero
+    if (abs < 0x38800000u) {                                               // subnormal half or zero
       // Shift into the subnormal range using float addition (exact rounding).
       float magic = detail::bits_float(0x3f000000u);  // 0.5, aligns bit 0 to 2^-24
       float v = detail::bits_float(abs) + magic;

@@ -50,9 +50,7 @@ class Scalar {
 
   // The dtype a tensor made from this scalar gets: bool, int64 or float32 (the default float),
   // like PyTorch's wrapped numbers.
-  DType default_dtype() const {
-    return kind_ == Kind::Bool ? kBool : kind_ == Kind::Int ? kInt64 : kFloat32;
-  }
+  DType default_dtype() const { return kind_ == Kind::Bool ? kBool : kind_ == Kind::Int ? kInt64 : kFloat32; }
   Scalar operator-() const;
   std::string str() const;
 

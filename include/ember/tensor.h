@@ -78,8 +78,8 @@ class Tensor {
   Tensor expand(const Shape& shape) const;
   Tensor expand_as(const Tensor& other) const;
   Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
-  Tensor slice(int64_t dim, std::optional<int64_t> start = std::nullopt,
-               std::optional<int64_t> end = std::nullopt, int64_t step = 1) const;
+  Tensor slice(int64_t dim, std::optional<int64_t> start = std::nullopt, std::optional<int64_t> end = std::nullopt,
+               int64_t step = 1) const;
   Tensor select(int64_t dim, int64_t index) const;
   Tensor operator[](int64_t index) const { return select(0, index); }
   Tensor as_strided(const Shape& sizes, const Shape& strides,
@@ -242,15 +242,13 @@ class Tensor {
   Tensor scatter(int64_t dim, const Tensor& index, const Tensor& src) const;
   Tensor scatter(int64_t dim, const Tensor& index, const Scalar& value) const;
   Tensor scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const;
-  Tensor index_add(int64_t dim, const Tensor& index, const Tensor& source,
-                   const Scalar& alpha = 1) const;
+  Tensor index_add(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1) const;
   Tensor masked_select(const Tensor& mask) const;
   Tensor masked_fill(const Tensor& mask, const Scalar& value) const;
   Tensor masked_fill(const Tensor& mask, const Tensor& value) const;
   Tensor nonzero() const;
   std::tuple<Tensor, Tensor> sort(int64_t dim = -1, bool descending = false) const;
-  std::tuple<Tensor, Tensor> topk(int64_t k, int64_t dim = -1, bool largest = true,
-                                  bool sorted = true) const;
+  std::tuple<Tensor, Tensor> topk(int64_t k, int64_t dim = -1, bool largest = true, bool sorted = true) const;
   Tensor where(const Tensor& condition, const Tensor& other) const;
 
   // ---- In-place (return *this)
@@ -279,8 +277,7 @@ class Tensor {
   Tensor& scatter_(int64_t dim, const Tensor& index, const Tensor& src);
   Tensor& scatter_(int64_t dim, const Tensor& index, const Scalar& value);
   Tensor& scatter_add_(int64_t dim, const Tensor& index, const Tensor& src);
-  Tensor& index_add_(int64_t dim, const Tensor& index, const Tensor& source,
-                     const Scalar& alpha = 1);
+  Tensor& index_add_(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
   Tensor& operator+=(const Tensor& o) { return add_(o); }
   Tensor& operator+=(const Scalar& o) { return add_(o); }
   Tensor& operator-=(const Tensor& o) { return sub_(o); }
@@ -298,12 +295,12 @@ class Tensor {
 class TensorIndex {
  public:
   enum class Kind { Integer, Slice, None, Ellipsis, Boolean, Tensor };
-  TensorIndex(int64_t i) : kind_(Kind::Integer), integer_(i) {}  // NOLINT
-  TensorIndex(int i) : kind_(Kind::Integer), integer_(i) {}      // NOLINT
-  TensorIndex(bool b) : kind_(Kind::Boolean), integer_(b) {}    // NOLINT
-  TensorIndex(indexing::Slice s) : kind_(Kind::Slice), slice_(s) {}  // NOLINT
-  TensorIndex(indexing::NoneType) : kind_(Kind::None) {}              // NOLINT
-  TensorIndex(indexing::EllipsisType) : kind_(Kind::Ellipsis) {}      // NOLINT
+  TensorIndex(int64_t i) : kind_(Kind::Integer), integer_(i) {}          // NOLINT
+  TensorIndex(int i) : kind_(Kind::Integer), integer_(i) {}              // NOLINT
+  TensorIndex(bool b) : kind_(Kind::Boolean), integer_(b) {}             // NOLINT
+  TensorIndex(indexing::Slice s) : kind_(Kind::Slice), slice_(s) {}      // NOLINT
+  TensorIndex(indexing::NoneType) : kind_(Kind::None) {}                 // NOLINT
+  TensorIndex(indexing::EllipsisType) : kind_(Kind::Ellipsis) {}         // NOLINT
   TensorIndex(Tensor t) : kind_(Kind::Tensor), tensor_(std::move(t)) {}  // NOLINT
 
   Kind kind() const { return kind_; }

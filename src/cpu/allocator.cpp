@@ -15,8 +15,8 @@ namespace cpu {
 namespace {
 
 constexpr size_t kAlignment = 64;
-constexpr size_t kCacheMin = size_t(1) << 16;     // blocks from 64 KiB (below mmap size) are cached
-constexpr size_t kCacheLimit = size_t(1) << 30;   // at most 1 GiB kept idle
+constexpr size_t kCacheMin = size_t(1) << 16;    // blocks from 64 KiB (below mmap size) are cached
+constexpr size_t kCacheLimit = size_t(1) << 30;  // at most 1 GiB kept idle
 
 // Blocks below kCacheMin come in power-of-two classes from 128 bytes and are recycled
 // through a per-thread free list: no lock, and none of glibc's bin consolidation, which

@@ -47,18 +47,18 @@ void binary_loop(const Tensor& out, const Tensor& a, const Tensor& b, F f) {
 void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha_s) {
   if (out.numel() == 0) return;
   switch (op) {
-#define EMBER_BINARY_CASE(Name, str, kind, expr)                                       \
-  case BinaryOp::Name:                                                                 \
-    switch_all(a.dtype(), str, [&](auto tag) {                                         \
-      using T = decltype(tag);                                                         \
-      using A = acc_t<T>;                                                              \
-      using Out = std::conditional_t<BinaryKind::kind == BinaryKind::Cmp, bool, T>;    \
-      const A alpha = alpha_s.to<A>();                                                 \
-      binary_loop<T, Out>(out, a, b, [alpha](A a, A b) {                               \
-        (void)alpha;                                                                   \
-        return expr;                                                                   \
-      });                                                                              \
-    });                                                                                \
+#define EMBER_BINARY_CASE(Name, str, kind, expr)                                    \
+  case BinaryOp::Name:                                                              \
+    switch_all(a.dtype(), str, [&](auto tag) {                                      \
+      using T = decltype(tag);                                                      \
+      using A = acc_t<T>;                                                           \
+      using Out = std::conditional_t<BinaryKind::kind == BinaryKind::Cmp, bool, T>; \
+      const A alpha = alpha_s.to<A>();                                              \
+      binary_loop<T, Out>(out, a, b, [alpha](A a, A b) {                            \
+        (void)alpha;                                                                \
+        return expr;                                                                \
+      });                                                                           \
+    });                                                                             \
     return;
     EMBER_BINARY_OPS(EMBER_BINARY_CASE)
 #undef EMBER_BINARY_CASE

@@ -38,8 +38,8 @@ void blas_gemm(float alpha, float beta, bool ta, bool tb, int64_t M, int64_t N, 
               static_cast<blasint>(N), static_cast<blasint>(K), alpha, a, static_cast<blasint>(lda), b,
               static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
 }
-void blas_gemm(double alpha, double beta, bool ta, bool tb, int64_t M, int64_t N, int64_t K, const double* a, int64_t lda,
-               const double* b, int64_t ldb, double* c, int64_t ldc) {
+void blas_gemm(double alpha, double beta, bool ta, bool tb, int64_t M, int64_t N, int64_t K, const double* a,
+               int64_t lda, const double* b, int64_t ldb, double* c, int64_t ldc) {
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<blasint>(M),
               static_cast<blasint>(N), static_cast<blasint>(K), alpha, a, static_cast<blasint>(lda), b,
               static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
@@ -63,8 +63,8 @@ void gemm_blas(const Tensor& out, Tensor a, Tensor b, double alpha, double beta)
   T* pc = reinterpret_cast<T*>(out.impl()->data());
   const int64_t sa = a.stride(0), sb = b.stride(0), sc = out.stride(0), ldc = std::max<int64_t>(1, out.stride(1));
   auto one = [&](int64_t i) {
-    blas_gemm(static_cast<T>(alpha), static_cast<T>(beta), la.trans, lb.trans, M, N, K, pa + i * sa, la.ld, pb + i * sb, lb.ld,
-              pc + i * sc, ldc);
+    blas_gemm(static_cast<T>(alpha), static_cast<T>(beta), la.trans, lb.trans, M, N, K, pa + i * sa, la.ld, pb + i * sb,
+              lb.ld, pc + i * sc, ldc);
   };
   // Small products in a batch: one BLAS call per thread beats BLAS's own split of each.
   const bool split_batch = B > 1 && M * N * K <= (int64_t(1) << 24);
@@ -110,14 +110,22 @@ void gemm_loop(const Tensor& out, const Tensor& a, const Tensor& b, double alpha
 void gemm_kernel(const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta) {
   if (out.numel() == 0) return;
   switch (out.dtype()) {
-    case kFloat32: return gemm_blas<float>(out, a, b, alpha, beta);
-    case kFloat64: return gemm_blas<double>(out, a, b, alpha, beta);
-    case kFloat16: return gemm_loop<Half>(out, a, b, alpha, beta);
-    case kBFloat16: return gemm_loop<BFloat16>(out, a, b, alpha, beta);
-    case kInt32: return gemm_loop<int32_t>(out, a, b, alpha, beta);
-    case kInt64: return gemm_loop<int64_t>(out, a, b, alpha, beta);
-    case kUInt8: return gemm_loop<uint8_t>(out, a, b, alpha, beta);
-    case kBool: break;
+    case kFloat32:
+      return gemm_blas<float>(out, a, b, alpha, beta);
+    case kFloat64:
+      return gemm_blas<double>(out, a, b, alpha, beta);
+    case kFloat16:
+      return gemm_loop<Half>(out, a, b, alpha, beta);
+    case kBFloat16:
+      return gemm_loop<BFloat16>(out, a, b, alpha, beta);
+    case kInt32:
+      return gemm_loop<int32_t>(out, a, b, alpha, beta);
+    case kInt64:
+      return gemm_loop<int64_t>(out, a, b, alpha, beta);
+    case kUInt8:
+      return gemm_loop<uint8_t>(out, a, b, alpha, beta);
+    case kBool:
+      break;
   }
   EMBER_FAIL(TypeError, "matmul: not implemented for dtype {} on cpu", dtype_name(out.dtype()));
 }

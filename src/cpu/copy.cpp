@@ -30,7 +30,8 @@ void blocked_transpose(char* dst, int64_t dst_row_stride, const char* src, int64
         const T* s = reinterpret_cast<const T*>(src + r0 * src_rs + (c0 + c) * src_cs);
         for (int64_t r = 0; r < nr; ++r) buf[r][c] = s[r];
       }
-      for (int64_t r = 0; r < nr; ++r) std::memcpy(dst + (r0 + r) * dst_row_stride + c0 * int64_t(sizeof(T)), buf[r], nc * sizeof(T));
+      for (int64_t r = 0; r < nr; ++r)
+        std::memcpy(dst + (r0 + r) * dst_row_stride + c0 * int64_t(sizeof(T)), buf[r], nc * sizeof(T));
     }
   });
 }
@@ -59,20 +60,30 @@ void copy_kernel(const Tensor& dst, const Tensor& src) {
     if (p.ndim == 0 || (p.ndim == 1 && p.strides[0][0] == esize && p.strides[0][1] == esize)) {
       char* d = p.data[0];
       const char* s = p.data[1];
-      parallel_for(0, p.numel, 1 << 18, [&](int64_t b, int64_t e) { std::memcpy(d + b * esize, s + b * esize, (e - b) * esize); });
+      parallel_for(0, p.numel, 1 << 18,
+                   [&](int64_t b, int64_t e) { std::memcpy(d + b * esize, s + b * esize, (e - b) * esize); });
       return;
     }
     // A transpose: dst walks dim 0 contiguously, src walks dim 1 contiguously.
     if (p.ndim == 2 && p.strides[0][0] == esize && p.strides[1][1] == esize && p.strides[0][1] != esize) {
       auto run = [&](auto tag) {
         using T = decltype(tag);
-        blocked_transpose<T>(p.data[0], p.strides[1][0], p.data[1], p.strides[1][1], p.strides[0][1], p.sizes[1], p.sizes[0]);
+        blocked_transpose<T>(p.data[0], p.strides[1][0], p.data[1], p.strides[1][1], p.strides[0][1], p.sizes[1],
+                             p.sizes[0]);
       };
       switch (esize) {
-        case 1: run(uint8_t{}); return;
-        case 2: run(uint16_t{}); return;
-        case 4: run(uint32_t{}); return;
-        case 8: run(uint64_t{}); return;
+        case 1:
+          run(uint8_t{});
+          return;
+        case 2:
+          run(uint16_t{});
+          return;
+        case 4:
+          run(uint32_t{});
+          return;
+        case 8:
+          run(uint64_t{});
+          return;
       }
     }
   }
@@ -112,7 +123,8 @@ void where_kernel(const Tensor& out, const Tensor& cond, const Tensor& a, const 
     plan_for_each(p, [](char** d, const int64_t* s, int64_t n) {
       for (int64_t i = 0; i < n; ++i) {
         bool c = *reinterpret_cast<const bool*>(d[1] + i * s[1]);
-        *reinterpret_cast<T*>(d[0] + i * s[0]) = c ? *reinterpret_cast<const T*>(d[2] + i * s[2]) : *reinterpret_cast<const T*>(d[3] + i * s[3]);
+        *reinterpret_cast<T*>(d[0] + i * s[0]) =
+            c ? *reinterpret_cast<const T*>(d[2] + i * s[2]) : *reinterpret_cast<const T*>(d[3] + i * s[3]);
       }
     });
   });

@@ -15,14 +15,30 @@ using acc_t = std::conditional_t<std::is_same<T, Half>::value || std::is_same<T,
 template <typename Fn>
 void switch_all(DType d, const char* op, Fn&& fn) {
   switch (d) {
-    case kFloat32: fn(float{}); return;
-    case kFloat64: fn(double{}); return;
-    case kFloat16: fn(Half{}); return;
-    case kBFloat16: fn(BFloat16{}); return;
-    case kInt32: fn(int32_t{}); return;
-    case kInt64: fn(int64_t{}); return;
-    case kUInt8: fn(uint8_t{}); return;
-    case kBool: fn(bool{}); return;
+    case kFloat32:
+      fn(float{});
+      return;
+    case kFloat64:
+      fn(double{});
+      return;
+    case kFloat16:
+      fn(Half{});
+      return;
+    case kBFloat16:
+      fn(BFloat16{});
+      return;
+    case kInt32:
+      fn(int32_t{});
+      return;
+    case kInt64:
+      fn(int64_t{});
+      return;
+    case kUInt8:
+      fn(uint8_t{});
+      return;
+    case kBool:
+      fn(bool{});
+      return;
   }
   EMBER_FAIL(TypeError, "{}: unsupported dtype", op);
 }
@@ -30,11 +46,20 @@ void switch_all(DType d, const char* op, Fn&& fn) {
 template <typename Fn>
 void switch_float(DType d, const char* op, Fn&& fn) {
   switch (d) {
-    case kFloat32: fn(float{}); return;
-    case kFloat64: fn(double{}); return;
-    case kFloat16: fn(Half{}); return;
-    case kBFloat16: fn(BFloat16{}); return;
-    default: break;
+    case kFloat32:
+      fn(float{});
+      return;
+    case kFloat64:
+      fn(double{});
+      return;
+    case kFloat16:
+      fn(Half{});
+      return;
+    case kBFloat16:
+      fn(BFloat16{});
+      return;
+    default:
+      break;
   }
   EMBER_FAIL(TypeError, "{}: not implemented for dtype {} on cpu (expected a floating point dtype)", op, dtype_name(d));
 }

@@ -17,14 +17,14 @@ void index_gather_kernel(const Tensor& out, const Tensor& src, const Tensor& off
   if (out.numel() == 0) return;
   StridedPlan p = make_plan({&out, &src, &offsets});
   switch (out.element_size()) {
-#define EMBER_GATHER_CASE(N, T)                                                                        \
-  case N:                                                                                              \
-    plan_for_each(p, [](char** d, const int64_t* s, int64_t n) {                                       \
-      for (int64_t i = 0; i < n; ++i) {                                                                \
-        int64_t off = *reinterpret_cast<const int64_t*>(d[2] + i * s[2]);                              \
-        *reinterpret_cast<T*>(d[0] + i * s[0]) = reinterpret_cast<const T*>(d[1] + i * s[1])[off];     \
-      }                                                                                                \
-    });                                                                                                \
+#define EMBER_GATHER_CASE(N, T)                                                                    \
+  case N:                                                                                          \
+    plan_for_each(p, [](char** d, const int64_t* s, int64_t n) {                                   \
+      for (int64_t i = 0; i < n; ++i) {                                                            \
+        int64_t off = *reinterpret_cast<const int64_t*>(d[2] + i * s[2]);                          \
+        *reinterpret_cast<T*>(d[0] + i * s[0]) = reinterpret_cast<const T*>(d[1] + i * s[1])[off]; \
+      }                                                                                            \
+    });                                                                                            \
     return;
     EMBER_GATHER_CASE(1, uint8_t)
     EMBER_GATHER_CASE(2, uint16_t)

@@ -25,9 +25,14 @@ void for_each_line(std::initializer_list<const Tensor*> ops, int64_t dim, int64_
   for (auto& t : starts) ptrs.push_back(&t);
   StridedPlan p;
   switch (ptrs.size()) {
-    case 2: p = make_plan({ptrs[0], ptrs[1]}); break;
-    case 3: p = make_plan({ptrs[0], ptrs[1], ptrs[2]}); break;
-    default: EMBER_INTERNAL_ASSERT(false);
+    case 2:
+      p = make_plan({ptrs[0], ptrs[1]});
+      break;
+    case 3:
+      p = make_plan({ptrs[0], ptrs[1], ptrs[2]});
+      break;
+    default:
+      EMBER_INTERNAL_ASSERT(false);
   }
   const int nops = p.nops;
   int64_t grain = std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(line_len, 1));

@@ -24,9 +24,8 @@ struct StridedPlan {
   int64_t numel = 0;
   // Only the first nops / ndim entries are set (not zero-filled: this is on every op's path).
   char* data[kMaxOperands];
-  int64_t sizes[kMaxDims];                 // dim 0 is the innermost
+  int64_t sizes[kMaxDims];                  // dim 0 is the innermost
   int64_t strides[kMaxDims][kMaxOperands];  // bytes
-
 };
 
 // Operand 0 is the output. Reordering follows operand 0's strides (then the inputs') so that

@@ -2,14 +2,14 @@
 // spin), so they never busy-wait against OpenBLAS's own threads.
 #include "parallel.h"
 
+#include <cblas.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
-
-#include <cblas.h>
 
 #include "../check.h"
 

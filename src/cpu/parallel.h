@@ -11,8 +11,7 @@ namespace cpu {
 // Below this many elements, elementwise kernels run on the calling thread.
 constexpr int64_t kElementwiseGrain = 32768;
 
-void parallel_for(int64_t begin, int64_t end, int64_t grain,
-                  const std::function<void(int64_t, int64_t)>& fn);
+void parallel_for(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
 bool in_parallel_region();
 
 }  // namespace cpu

@@ -1,8 +1,9 @@
 // Random fills from the global generator (src/random.h). Sequential, so a seed gives the same
 // numbers whatever the thread count.
+#include "../random.h"
+
 #include <cmath>
 
-#include "../random.h"
 #include "backend.h"
 #include "dtype_switch.h"
 

@@ -39,7 +39,8 @@ A lanes_strided(const char* p, int64_t stride, int64_t n) {
     for (; i < n; ++i) lanes[0] = R::combine(lanes[0], static_cast<A>(q[i]));
   } else {
     for (; i + kLanes <= n; i += kLanes)
-      for (int j = 0; j < kLanes; ++j) lanes[j] = R::combine(lanes[j], static_cast<A>(*reinterpret_cast<const T*>(p + (i + j) * stride)));
+      for (int j = 0; j < kLanes; ++j)
+        lanes[j] = R::combine(lanes[j], static_cast<A>(*reinterpret_cast<const T*>(p + (i + j) * stride)));
     for (; i < n; ++i) lanes[0] = R::combine(lanes[0], static_cast<A>(*reinterpret_cast<const T*>(p + i * stride)));
   }
   for (int w = kLanes / 2; w > 0; w /= 2)
@@ -143,48 +144,50 @@ void run_reduce(const Tensor& out, const Tensor& in) {
     const int64_t cols = kept.size[0], col_block = 1024;
     const int64_t col_tiles = (cols + col_block - 1) / col_block;
     const int64_t outer_kept = outputs / cols;
-    parallel_for(0, outer_kept * col_tiles, std::max<int64_t>(1, kElementwiseGrain / (col_block * per_output)), [&](int64_t b, int64_t e) {
-      A total[col_block], part[col_block];
-      for (int64_t t = b; t < e; ++t) {
-        int64_t k = t / col_tiles, c0 = (t % col_tiles) * col_block, nc = std::min(col_block, cols - c0);
-        int64_t in_off = 0, out_off = 0, rem = k;
-        for (int i = 1; i < kept.n; ++i) {
-          in_off += (rem % kept.size[i]) * kept.in[i];
-          out_off += (rem % kept.size[i]) * kept.out[i];
-          rem /= kept.size[i];
-        }
-        for (int64_t c = 0; c < nc; ++c) total[c] = R::identity();
-        for (int64_t r0 = 0; r0 < per_output; r0 += kRowBlock) {
-          for (int64_t c = 0; c < nc; ++c) part[c] = R::identity();
-          const int64_t r_end = std::min(per_output, r0 + kRowBlock);
-          int64_t r = r0;
-          if (red.n == 1) {  // four rows at a time: four memory streams in flight
-            const int64_t rs = red.in[0];
-            for (; r + 4 <= r_end; r += 4) {
-              const T* x0 = reinterpret_cast<const T*>(in_base + in_off + r * rs) + c0;
-              const T* x1 = reinterpret_cast<const T*>(reinterpret_cast<const char*>(x0) + rs);
-              const T* x2 = reinterpret_cast<const T*>(reinterpret_cast<const char*>(x1) + rs);
-              const T* x3 = reinterpret_cast<const T*>(reinterpret_cast<const char*>(x2) + rs);
-              for (int64_t c = 0; c < nc; ++c)
-                part[c] = R::combine(part[c], R::combine(R::combine(static_cast<A>(x0[c]), static_cast<A>(x1[c])),
-                                                         R::combine(static_cast<A>(x2[c]), static_cast<A>(x3[c]))));
-            }
-          }
-          for (; r < r_end; ++r) {
-            int64_t roff = 0, rr = r;
-            for (int i = 0; i < red.n; ++i) {
-              roff += (rr % red.size[i]) * red.in[i];
-              rr /= red.size[i];
-            }
-            const T* row = reinterpret_cast<const T*>(in_base + in_off + roff) + c0;
-            for (int64_t c = 0; c < nc; ++c) part[c] = R::combine(part[c], static_cast<A>(row[c]));
-          }
-          for (int64_t c = 0; c < nc; ++c) total[c] = R::combine(total[c], part[c]);
-        }
-        T* o = reinterpret_cast<T*>(out_base + out_off) + c0;
-        for (int64_t c = 0; c < nc; ++c) o[c] = static_cast<T>(total[c]);
-      }
-    });
+    parallel_for(0, outer_kept * col_tiles, std::max<int64_t>(1, kElementwiseGrain / (col_block * per_output)),
+                 [&](int64_t b, int64_t e) {
+                   A total[col_block], part[col_block];
+                   for (int64_t t = b; t < e; ++t) {
+                     int64_t k = t / col_tiles, c0 = (t % col_tiles) * col_block, nc = std::min(col_block, cols - c0);
+                     int64_t in_off = 0, out_off = 0, rem = k;
+                     for (int i = 1; i < kept.n; ++i) {
+                       in_off += (rem % kept.size[i]) * kept.in[i];
+                       out_off += (rem % kept.size[i]) * kept.out[i];
+                       rem /= kept.size[i];
+                     }
+                     for (int64_t c = 0; c < nc; ++c) total[c] = R::identity();
+                     for (int64_t r0 = 0; r0 < per_output; r0 += kRowBlock) {
+                       for (int64_t c = 0; c < nc; ++c) part[c] = R::identity();
+                       const int64_t r_end = std::min(per_output, r0 + kRowBlock);
+                       int64_t r = r0;
+                       if (red.n == 1) {  // four rows at a time: four memory streams in flight
+                         const int64_t rs = red.in[0];
+                         for (; r + 4 <= r_end; r += 4) {
+                           const T* x0 = reinterpret_cast<const T*>(in_base + in_off + r * rs) + c0;
+                           const T* x1 = reinterpret_cast<const T*>(reinterpret_cast<const char*>(x0) + rs);
+                           const T* x2 = reinterpret_cast<const T*>(reinterpret_cast<const char*>(x1) + rs);
+                           const T* x3 = reinterpret_cast<const T*>(reinterpret_cast<const char*>(x2) + rs);
+                           for (int64_t c = 0; c < nc; ++c)
+                             part[c] = R::combine(part[c],
+                                                  R::combine(R::combine(static_cast<A>(x0[c]), static_cast<A>(x1[c])),
+                                                             R::combine(static_cast<A>(x2[c]), static_cast<A>(x3[c]))));
+                         }
+                       }
+                       for (; r < r_end; ++r) {
+                         int64_t roff = 0, rr = r;
+                         for (int i = 0; i < red.n; ++i) {
+                           roff += (rr % red.size[i]) * red.in[i];
+                           rr /= red.size[i];
+                         }
+                         const T* row = reinterpret_cast<const T*>(in_base + in_off + roff) + c0;
+                         for (int64_t c = 0; c < nc; ++c) part[c] = R::combine(part[c], static_cast<A>(row[c]));
+                       }
+                       for (int64_t c = 0; c < nc; ++c) total[c] = R::combine(total[c], part[c]);
+                     }
+                     T* o = reinterpret_cast<T*>(out_base + out_off) + c0;
+                     for (int64_t c = 0; c < nc; ++c) o[c] = static_cast<T>(total[c]);
+                   }
+                 });
     return;
   }
 
@@ -211,14 +214,15 @@ void run_reduce(const Tensor& out, const Tensor& in) {
   }
 
   // Inner and generic: each output reduces its own (possibly strided) space.
-  parallel_for(0, outputs, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(per_output, 1)), [&](int64_t b, int64_t e) {
-    for (int64_t o = b; o < e; ++o) {
-      int64_t in_off, out_off;
-      kept.offsets(o, in_off, out_off);
-      A acc = per_output == 0 ? R::identity() : reduce_space<R, A, T>(in_base + in_off, red);
-      *reinterpret_cast<T*>(out_base + out_off) = static_cast<T>(acc);
-    }
-  });
+  parallel_for(0, outputs, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(per_output, 1)),
+               [&](int64_t b, int64_t e) {
+                 for (int64_t o = b; o < e; ++o) {
+                   int64_t in_off, out_off;
+                   kept.offsets(o, in_off, out_off);
+                   A acc = per_output == 0 ? R::identity() : reduce_space<R, A, T>(in_base + in_off, red);
+                   *reinterpret_cast<T*>(out_base + out_off) = static_cast<T>(acc);
+                 }
+               });
 }
 
 template <template <typename> class R>
@@ -234,12 +238,18 @@ void reduce_all_types(const Tensor& out, const Tensor& in, const char* name) {
 
 void reduce_kernel(ReduceOp op, const Tensor& out, const Tensor& in) {
   switch (op) {
-    case ReduceOp::Sum: return reduce_all_types<SumR>(out, in, "sum");
-    case ReduceOp::Prod: return reduce_all_types<ProdR>(out, in, "prod");
-    case ReduceOp::Max: return reduce_all_types<MaxR>(out, in, "amax");
-    case ReduceOp::Min: return reduce_all_types<MinR>(out, in, "amin");
-    case ReduceOp::All: return reduce_all_types<AllR>(out, in, "all");
-    case ReduceOp::Any: return reduce_all_types<AnyR>(out, in, "any");
+    case ReduceOp::Sum:
+      return reduce_all_types<SumR>(out, in, "sum");
+    case ReduceOp::Prod:
+      return reduce_all_types<ProdR>(out, in, "prod");
+    case ReduceOp::Max:
+      return reduce_all_types<MaxR>(out, in, "amax");
+    case ReduceOp::Min:
+      return reduce_all_types<MinR>(out, in, "amin");
+    case ReduceOp::All:
+      return reduce_all_types<AllR>(out, in, "all");
+    case ReduceOp::Any:
+      return reduce_all_types<AnyR>(out, in, "any");
   }
 }
 

@@ -33,7 +33,8 @@ struct ProdR {
 template <typename A>
 struct MaxR {
   static A identity() {
-    return std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity() : std::numeric_limits<A>::lowest();
+    return std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity()
+                                                : std::numeric_limits<A>::lowest();
   }
   template <typename V>
   static V combine(V a, V x) {

@@ -26,7 +26,8 @@ void unary_loop(UnaryOp op, const Tensor& out, const Tensor& in, F f) {
       for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(static_cast<A>(x[i])));
     } else {
       for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<Out*>(d[0] + i * s[0]) = static_cast<Out>(f(static_cast<A>(*reinterpret_cast<const In*>(d[1] + i * s[1]))));
+        *reinterpret_cast<Out*>(d[0] + i * s[0]) =
+            static_cast<Out>(f(static_cast<A>(*reinterpret_cast<const In*>(d[1] + i * s[1]))));
     }
   });
 }
@@ -56,15 +57,15 @@ void dispatch(UnaryOp op, const Tensor& out, const Tensor& in, F make_functor) {
 void unary_kernel(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) {
   if (out.numel() == 0) return;
   switch (op) {
-#define EMBER_UNARY_CASE(Name, str, kind, expr)                                  \
-  case UnaryOp::Name:                                                            \
-    dispatch<UnaryKind::kind>(op, out, in, [&p](auto tag) {                      \
-      using A = acc_t<decltype(tag)>;                                            \
-      return [p](A x) {                                                          \
-        (void)p;                                                                 \
-        return expr;                                                             \
-      };                                                                         \
-    });                                                                          \
+#define EMBER_UNARY_CASE(Name, str, kind, expr)             \
+  case UnaryOp::Name:                                       \
+    dispatch<UnaryKind::kind>(op, out, in, [&p](auto tag) { \
+      using A = acc_t<decltype(tag)>;                       \
+      return [p](A x) {                                     \
+        (void)p;                                            \
+        return expr;                                        \
+      };                                                    \
+    });                                                     \
     return;
     EMBER_UNARY_OPS(EMBER_UNARY_CASE)
 #undef EMBER_UNARY_CASE

@@ -33,9 +33,7 @@ inline vfloat vadd(vfloat a, vfloat b) { return _mm256_add_ps(a, b); }
 inline vfloat vmul(vfloat a, vfloat b) { return _mm256_mul_ps(a, b); }
 inline vfloat vdiv(vfloat a, vfloat b) { return _mm256_div_ps(a, b); }
 inline vfloat vneg(vfloat a) { return _mm256_sub_ps(_mm256_setzero_ps(), a); }
-inline vfloat vrelu(vfloat x) {
-  return _mm256_and_ps(x, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_NLE_UQ));
-}
+inline vfloat vrelu(vfloat x) { return _mm256_and_ps(x, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_NLE_UQ)); }
 #endif
 
 extern "C" {
@@ -75,19 +73,32 @@ void blocks(float* out, const float* in, int64_t n, Body body) {
 
 VecFn simple_fn(UnaryOp op) {
   switch (op) {
-    case UnaryOp::Exp: return EMBER_MVEC(expf);
-    case UnaryOp::Exp2: return EMBER_MVEC(exp2f);
-    case UnaryOp::Log: return EMBER_MVEC(logf);
-    case UnaryOp::Log2: return EMBER_MVEC(log2f);
-    case UnaryOp::Log10: return EMBER_MVEC(log10f);
-    case UnaryOp::Log1p: return EMBER_MVEC(log1pf);
-    case UnaryOp::Expm1: return EMBER_MVEC(expm1f);
-    case UnaryOp::Sin: return EMBER_MVEC(sinf);
-    case UnaryOp::Cos: return EMBER_MVEC(cosf);
-    case UnaryOp::Tan: return EMBER_MVEC(tanf);
-    case UnaryOp::Tanh: return EMBER_MVEC(tanhf);
-    case UnaryOp::Erf: return EMBER_MVEC(erff);
-    default: return nullptr;
+    case UnaryOp::Exp:
+      return EMBER_MVEC(expf);
+    case UnaryOp::Exp2:
+      return EMBER_MVEC(exp2f);
+    case UnaryOp::Log:
+      return EMBER_MVEC(logf);
+    case UnaryOp::Log2:
+      return EMBER_MVEC(log2f);
+    case UnaryOp::Log10:
+      return EMBER_MVEC(log10f);
+    case UnaryOp::Log1p:
+      return EMBER_MVEC(log1pf);
+    case UnaryOp::Expm1:
+      return EMBER_MVEC(expm1f);
+    case UnaryOp::Sin:
+      return EMBER_MVEC(sinf);
+    case UnaryOp::Cos:
+      return EMBER_MVEC(cosf);
+    case UnaryOp::Tan:
+      return EMBER_MVEC(tanf);
+    case UnaryOp::Tanh:
+      return EMBER_MVEC(tanhf);
+    case UnaryOp::Erf:
+      return EMBER_MVEC(erff);
+    default:
+      return nullptr;
   }
 }
 
@@ -111,8 +122,11 @@ bool vec_unary_f32(UnaryOp op, float* out, const float* in, int64_t n) {
       blocks(out, in, n, [&](vfloat x) { return vmul(vmul(half, x), vadd(one, EMBER_MVEC(erff)(vmul(x, rsqrt2)))); });
       return true;
     }
-    case UnaryOp::Relu: blocks(out, in, n, vrelu); return true;
-    default: return false;
+    case UnaryOp::Relu:
+      blocks(out, in, n, vrelu);
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -24,8 +24,9 @@ BinaryTypes binary_types(BinaryOp op, const Tensor& a, const Tensor& b) {
   if (op == BinaryOp::Div && !is_floating_point(common)) return {kFloat32, kFloat32};
   EMBER_CHECK(!(op == BinaryOp::Sub && common == kBool), TypeError,
               "sub: subtraction, the `-` operator, with two bool tensors is not supported; use logical_xor() instead");
-  EMBER_CHECK(!(op == BinaryOp::Sub && (a.dtype() == kBool || b.dtype() == kBool)), TypeError,
-              "sub: subtraction, the `-` operator, with a bool tensor is not supported; use logical_not() to invert a mask");
+  EMBER_CHECK(
+      !(op == BinaryOp::Sub && (a.dtype() == kBool || b.dtype() == kBool)), TypeError,
+      "sub: subtraction, the `-` operator, with a bool tensor is not supported; use logical_not() to invert a mask");
   EMBER_CHECK(!((op == BinaryOp::FloorDivide || op == BinaryOp::Remainder) && common == kBool), TypeError,
               "{}: not implemented for dtype bool", name);
   if (op == BinaryOp::Pow && is_integral(common, false)) {
@@ -39,10 +40,10 @@ BinaryTypes binary_types(BinaryOp op, const Tensor& a, const Tensor& b) {
 
 void check_alpha(BinaryOp op, DType compute, const Scalar& alpha) {
   EMBER_CHECK(!(is_integral(compute, true) && alpha.is_floating_point()), TypeError,
-              "{}: for integral input tensors, argument alpha must not be a floating point number (got {})", op_name(op),
-              alpha.str());
-  EMBER_CHECK(!(alpha.is_bool() && compute != kBool), TypeError, "{}: boolean alpha is only supported for bool results, not {}",
-              op_name(op), dtype_name(compute));
+              "{}: for integral input tensors, argument alpha must not be a floating point number (got {})",
+              op_name(op), alpha.str());
+  EMBER_CHECK(!(alpha.is_bool() && compute != kBool), TypeError,
+              "{}: boolean alpha is only supported for bool results, not {}", op_name(op), dtype_name(compute));
 }
 
 Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
@@ -54,8 +55,10 @@ Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& a
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), name);
   // References where no conversion or expansion is needed: this is every tiny op's path.
   Tensor a_tmp, b_tmp;
-  const Tensor& ac = a.dtype() == ty.compute && a.sizes() == shape ? a : (a_tmp = expand_to(to_dtype(a, ty.compute), shape));
-  const Tensor& bc = b.dtype() == ty.compute && b.sizes() == shape ? b : (b_tmp = expand_to(to_dtype(b, ty.compute), shape));
+  const Tensor& ac =
+      a.dtype() == ty.compute && a.sizes() == shape ? a : (a_tmp = expand_to(to_dtype(a, ty.compute), shape));
+  const Tensor& bc =
+      b.dtype() == ty.compute && b.sizes() == shape ? b : (b_tmp = expand_to(to_dtype(b, ty.compute), shape));
   Tensor out = empty_tensor(shape, ty.out, dev);
   if (out.numel() > 0) backend_for(dev.type()).binary(op, out, ac, bc, alpha);
   return out;
@@ -66,9 +69,10 @@ Tensor& run_binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar
   const char* name = op_name(op);
   Device dev = common_device({&self, &other}, name);
   BinaryTypes ty = binary_types(op, self, other);
-  EMBER_CHECK(!(is_floating_point(ty.out) && !is_floating_point(self.dtype())) && !(ty.out != kBool && self.dtype() == kBool),
-              TypeError, "{}_: result type {} can't be cast to the desired output type {}", name, dtype_name(ty.out),
-              dtype_name(self.dtype()));
+  EMBER_CHECK(
+      !(is_floating_point(ty.out) && !is_floating_point(self.dtype())) && !(ty.out != kBool && self.dtype() == kBool),
+      TypeError, "{}_: result type {} can't be cast to the desired output type {}", name, dtype_name(ty.out),
+      dtype_name(self.dtype()));
   Shape shape = broadcast_shapes(self.sizes(), other.sizes(), name);
   EMBER_CHECK(shape == self.sizes(), ShapeError, "{}_: output with shape {} doesn't match the broadcast shape {}", name,
               self.sizes().str(), shape.str());
@@ -76,7 +80,8 @@ Tensor& run_binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar
   check_alpha(op, ty.compute, alpha);
   check_int_division(op, ty.compute, other);
   if (self.numel() == 0) return self;
-  bool partial_overlap = other.is_alias_of(self) && !(other.storage_offset() == self.storage_offset() && other.strides() == self.strides());
+  bool partial_overlap = other.is_alias_of(self) &&
+                         !(other.storage_offset() == self.storage_offset() && other.strides() == self.strides());
   if (ty.compute == self.dtype() && ty.out == self.dtype() && !partial_overlap) {
     Tensor oc = to_dtype(other, ty.compute);
     backend_for(dev.type()).binary(op, self, self, expand_to(oc, shape), alpha);
@@ -98,8 +103,11 @@ Tensor run_unary(UnaryOp op, const Tensor& x, const UnaryParams& p = {}) {
       if (!is_floating_point(in)) in = out = kFloat32;
       break;
     case UnaryKind::Same:
-      EMBER_CHECK(in != kBool || op == UnaryOp::Clamp || op == UnaryOp::NanToNum, TypeError, "{}: not implemented for dtype bool{}", name,
-                  op == UnaryOp::Neg ? " (negation, the `-` operator, on a bool tensor is not supported; use logical_not())" : "");
+      EMBER_CHECK(in != kBool || op == UnaryOp::Clamp || op == UnaryOp::NanToNum, TypeError,
+                  "{}: not implemented for dtype bool{}", name,
+                  op == UnaryOp::Neg
+                      ? " (negation, the `-` operator, on a bool tensor is not supported; use logical_not())"
+                      : "");
       break;
     case UnaryKind::Pred:
       out = kBool;
@@ -118,8 +126,8 @@ Tensor& run_unary_(UnaryOp op, Tensor& x, const UnaryParams& p = {}) {
   check_defined(x, op_name(op));
   check_writable(x, op_name(op));
   Tensor r = run_unary(op, x, p);
-  EMBER_CHECK(r.dtype() == x.dtype(), TypeError, "{}_: result type {} can't be cast to the desired output type {}", op_name(op),
-              dtype_name(r.dtype()), dtype_name(x.dtype()));
+  EMBER_CHECK(r.dtype() == x.dtype(), TypeError, "{}_: result type {} can't be cast to the desired output type {}",
+              op_name(op), dtype_name(r.dtype()), dtype_name(x.dtype()));
   x.copy_(r);
   return x;
 }
@@ -136,12 +144,16 @@ UnaryParams clamp_params(std::optional<Scalar> lo, std::optional<Scalar> hi) {
 
 // ---- Binary arithmetic
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return run_binary(BinaryOp::Add, a, b, alpha); }
-Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) { return run_binary(BinaryOp::Add, a, wrap(b), alpha); }
+Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  return run_binary(BinaryOp::Add, a, wrap(b), alpha);
+}
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return run_binary(BinaryOp::Sub, a, b, alpha); }
-Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return run_binary(BinaryOp::Sub, a, wrap(b), alpha); }
+Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  return run_binary(BinaryOp::Sub, a, wrap(b), alpha);
+}
 
-#define EMBER_BINARY_FN(fn, Op)                                                                \
-  Tensor fn(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Op, a, b, 1); }      \
+#define EMBER_BINARY_FN(fn, Op)                                                             \
+  Tensor fn(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Op, a, b, 1); } \
   Tensor fn(const Tensor& a, const Scalar& b) { return run_binary(BinaryOp::Op, a, wrap(b), 1); }
 EMBER_BINARY_FN(mul, Mul)
 EMBER_BINARY_FN(div, Div)
@@ -244,14 +256,23 @@ Tensor clamp(const Tensor& x, const Tensor& lo, const Tensor& hi) {
 Tensor clamp_min(const Tensor& x, const Scalar& lo) { return clamp(x, lo, std::nullopt); }
 Tensor clamp_max(const Tensor& x, const Scalar& hi) { return clamp(x, std::nullopt, hi); }
 
-Tensor nan_to_num(const Tensor& x, std::optional<double> nan, std::optional<double> posinf, std::optional<double> neginf) {
+Tensor nan_to_num(const Tensor& x, std::optional<double> nan, std::optional<double> posinf,
+                  std::optional<double> neginf) {
   check_defined(x, "nan_to_num");
   double big = 0, small = 0;
   switch (x.dtype()) {
-    case kFloat64: big = std::numeric_limits<double>::max(); break;
-    case kFloat16: big = 65504.0; break;
-    case kBFloat16: big = 3.3895313892515355e38; break;
-    default: big = std::numeric_limits<float>::max(); break;
+    case kFloat64:
+      big = std::numeric_limits<double>::max();
+      break;
+    case kFloat16:
+      big = 65504.0;
+      break;
+    case kBFloat16:
+      big = 3.3895313892515355e38;
+      break;
+    default:
+      big = std::numeric_limits<float>::max();
+      break;
   }
   small = -big;
   UnaryParams p;
@@ -265,8 +286,8 @@ Tensor nan_to_num(const Tensor& x, std::optional<double> nan, std::optional<doub
 // ---- where
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   Device dev = common_device({&cond, &a, &b}, "where");
-  EMBER_CHECK(cond.dtype() == kBool, TypeError, "where: expected condition to be a bool tensor, but got a tensor of dtype {}",
-              dtype_name(cond.dtype()));
+  EMBER_CHECK(cond.dtype() == kBool, TypeError,
+              "where: expected condition to be a bool tensor, but got a tensor of dtype {}", dtype_name(cond.dtype()));
   DType dt = result_type({&a, &b});
   Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"), b.sizes(), "where");
   Tensor out = empty_tensor(shape, dt, dev);
@@ -312,9 +333,9 @@ Tensor operator*(const Scalar& a, const Tensor& b) { return mul(b, a); }
 Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
 Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
 Tensor operator/(const Scalar& a, const Tensor& b) { return run_binary(BinaryOp::Div, wrap(a), b, 1); }
-#define EMBER_CMP_OPERATOR(sym, fn, flipped)                                          \
-  Tensor operator sym(const Tensor& a, const Tensor& b) { return fn(a, b); }           \
-  Tensor operator sym(const Tensor& a, const Scalar& b) { return fn(a, b); }           \
+#define EMBER_CMP_OPERATOR(sym, fn, flipped)                                 \
+  Tensor operator sym(const Tensor& a, const Tensor& b) { return fn(a, b); } \
+  Tensor operator sym(const Tensor& a, const Scalar& b) { return fn(a, b); } \
   Tensor operator sym(const Scalar& a, const Tensor& b) { return flipped(b, a); }
 EMBER_CMP_OPERATOR(==, eq, eq)
 EMBER_CMP_OPERATOR(!=, ne, ne)

@@ -36,8 +36,8 @@ void check_gather_shapes(const Tensor& x, int64_t d, const Tensor& index, const 
               index.sizes().str(), x.sizes().str());
   for (int64_t k = 0; k < index.dim(); ++k)
     EMBER_CHECK(k == d || index.size(k) <= x.size(k), ShapeError,
-                "{}: size of index {} does not fit the input {} in dimension {} ({} > {})", name, index.sizes().str(), x.sizes().str(),
-                k, index.size(k), x.size(k));
+                "{}: size of index {} does not fit the input {} in dimension {} ({} > {})", name, index.sizes().str(),
+                x.sizes().str(), k, index.size(k), x.size(k));
 }
 
 }  // namespace
@@ -45,7 +45,8 @@ void check_gather_shapes(const Tensor& x, int64_t d, const Tensor& index, const 
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index_in) {
   Device dev = common_device({&x, &index_in}, "index_select");
   Tensor index = check_index(index_in, "index_select");
-  EMBER_CHECK(index.dim() <= 1, ShapeError, "index_select: index must be 0-D or 1-D, but got shape {}", index.sizes().str());
+  EMBER_CHECK(index.dim() <= 1, ShapeError, "index_select: index must be 0-D or 1-D, but got shape {}",
+              index.sizes().str());
   if (x.dim() == 0) {
     check_range(index, 1, false, "index_select", 0);
     return x.clone();
@@ -77,7 +78,8 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index_in) {
 }
 
 namespace {
-Tensor& scatter_into(Tensor& self, int64_t dim, const Tensor& index_in, const Tensor& src, bool accumulate, const char* name) {
+Tensor& scatter_into(Tensor& self, int64_t dim, const Tensor& index_in, const Tensor& src, bool accumulate,
+                     const char* name) {
   Device dev = common_device({&self, &index_in, &src}, name);
   check_writable(self, name);
   Tensor index = check_index(index_in, name);
@@ -89,8 +91,8 @@ Tensor& scatter_into(Tensor& self, int64_t dim, const Tensor& index_in, const Te
   if (src.dim() == 0 && (is_wrapped(src) || index.dim() > 0)) {
     values = to_dtype(src, self.dtype()).expand(index.sizes());
   } else {
-    EMBER_CHECK(src.dim() == index.dim(), ShapeError, "{}: src {} must have the same number of dimensions as index {}", name,
-                src.sizes().str(), index.sizes().str());
+    EMBER_CHECK(src.dim() == index.dim(), ShapeError, "{}: src {} must have the same number of dimensions as index {}",
+                name, src.sizes().str(), index.sizes().str());
     for (int64_t k = 0; k < index.dim(); ++k)
       EMBER_CHECK(index.size(k) <= src.size(k), ShapeError, "{}: index {} is larger than src {} in dimension {}", name,
                   index.sizes().str(), src.sizes().str(), k);
@@ -108,15 +110,21 @@ Tensor& scatter_into(Tensor& self, int64_t dim, const Tensor& index_in, const Te
 }
 }  // namespace
 
-Tensor& Tensor::scatter_(int64_t dim, const Tensor& index, const Tensor& src) { return scatter_into(*this, dim, index, src, false, "scatter_"); }
+Tensor& Tensor::scatter_(int64_t dim, const Tensor& index, const Tensor& src) {
+  return scatter_into(*this, dim, index, src, false, "scatter_");
+}
 Tensor& Tensor::scatter_(int64_t dim, const Tensor& index, const Scalar& v) {
   return scatter_into(*this, dim, index, wrap_scalar(v, dtype()), false, "scatter_");
 }
 Tensor& Tensor::scatter_add_(int64_t dim, const Tensor& index, const Tensor& src) {
   return scatter_into(*this, dim, index, src, true, "scatter_add_");
 }
-Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) { return x.clone().scatter_(dim, index, src); }
-Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& v) { return x.clone().scatter_(dim, index, v); }
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  return x.clone().scatter_(dim, index, src);
+}
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& v) {
+  return x.clone().scatter_(dim, index, v);
+}
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
   return x.clone().scatter_add_(dim, index, src);
 }
@@ -125,13 +133,15 @@ Tensor& Tensor::index_add_(int64_t dim_, const Tensor& index_in, const Tensor& s
   Device dev = common_device({this, &index_in, &source}, "index_add_");
   check_writable(*this, "index_add_");
   Tensor index = check_index(index_in, "index_add_");
-  EMBER_CHECK(index.dim() <= 1, ShapeError, "index_add_: index must be 0-D or 1-D, but got shape {}", index.sizes().str());
+  EMBER_CHECK(index.dim() <= 1, ShapeError, "index_add_: index must be 0-D or 1-D, but got shape {}",
+              index.sizes().str());
   Tensor self = dim() == 0 ? view({1}) : *this;
   Tensor src = source.dim() == 0 ? source.view({1}) : source;
   int64_t d = wrap_dim(dim_, self.dim(), "index_add_");
   Shape expect = self.sizes();
   expect[d] = index.numel();
-  EMBER_CHECK(src.sizes() == expect, ShapeError, "index_add_: source of shape {} does not match the expected shape {} (self {}, {} indices)",
+  EMBER_CHECK(src.sizes() == expect, ShapeError,
+              "index_add_: source of shape {} does not match the expected shape {} (self {}, {} indices)",
               source.sizes().str(), expect.str(), sizes().str(), index.numel());
   check_range(index, self.size(d), false, "index_add_", d);
   if (src.numel() == 0) return *this;
@@ -149,14 +159,16 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
 
 Tensor masked_select(const Tensor& x, const Tensor& mask) {
   common_device({&x, &mask}, "masked_select");
-  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_select: expected mask of dtype bool, but got {}", dtype_name(mask.dtype()));
+  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_select: expected mask of dtype bool, but got {}",
+              dtype_name(mask.dtype()));
   Shape b = broadcast_shapes(x.sizes(), mask.sizes(), "masked_select");
   return x.expand(b).index({mask.expand(b)});
 }
 
 Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
   common_device({this, &mask}, "masked_fill_");
-  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_fill_: expected mask of dtype bool, but got {}", dtype_name(mask.dtype()));
+  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_fill_: expected mask of dtype bool, but got {}",
+              dtype_name(mask.dtype()));
   Shape b = broadcast_shapes(sizes(), mask.sizes(), "masked_fill_");
   EMBER_CHECK(b == sizes(), ShapeError, "masked_fill_: mask of shape {} cannot be broadcast to the tensor's shape {}",
               mask.sizes().str(), sizes().str());
@@ -164,20 +176,21 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
 }
 Tensor& Tensor::masked_fill_(const Tensor& mask, const Tensor& value) {
   check_defined(value, "masked_fill_");
-  EMBER_CHECK(value.dim() == 0, ShapeError, "masked_fill_: only supports a 0-dimensional value tensor, but got one of shape {}",
-              value.sizes().str());
+  EMBER_CHECK(value.dim() == 0, ShapeError,
+              "masked_fill_: only supports a 0-dimensional value tensor, but got one of shape {}", value.sizes().str());
   return masked_fill_(mask, value.item());
 }
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
   common_device({&x, &mask}, "masked_fill");
-  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_fill: expected mask of dtype bool, but got {}", dtype_name(mask.dtype()));
+  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_fill: expected mask of dtype bool, but got {}",
+              dtype_name(mask.dtype()));
   broadcast_shapes(x.sizes(), mask.sizes(), "masked_fill");  // so a shape error names this op
   return where(mask, wrap_scalar(value, x.dtype()), x);
 }
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
   check_defined(value, "masked_fill");
-  EMBER_CHECK(value.dim() == 0, ShapeError, "masked_fill: only supports a 0-dimensional value tensor, but got one of shape {}",
-              value.sizes().str());
+  EMBER_CHECK(value.dim() == 0, ShapeError,
+              "masked_fill: only supports a 0-dimensional value tensor, but got one of shape {}", value.sizes().str());
   return masked_fill(x, mask, value.item());
 }
 
@@ -191,11 +204,13 @@ Tensor one_hot(const Tensor& index_in, int64_t num_classes) {
   int64_t lo = index.numel() ? amin(index).item<int64_t>() : 0;
   EMBER_CHECK(lo >= 0, ValueError, "one_hot: class values must be non-negative, got {}", lo);
   if (num_classes < 0) {
-    EMBER_CHECK(index.numel() > 0, ValueError, "one_hot: can not infer the total number of classes from an empty tensor");
+    EMBER_CHECK(index.numel() > 0, ValueError,
+                "one_hot: can not infer the total number of classes from an empty tensor");
     num_classes = amax(index).item<int64_t>() + 1;
   } else if (index.numel()) {
     int64_t hi = amax(index).item<int64_t>();
-    EMBER_CHECK(hi < num_classes, ValueError, "one_hot: class values must be smaller than num_classes ({}), got {}", num_classes, hi);
+    EMBER_CHECK(hi < num_classes, ValueError, "one_hot: class values must be smaller than num_classes ({}), got {}",
+                num_classes, hi);
   }
   Shape shape = index.sizes();
   shape.push_back(num_classes);

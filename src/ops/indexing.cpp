@@ -18,15 +18,22 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
   for (const auto& i : idx) {
     switch (i.kind()) {
       case TensorIndex::Kind::Integer:
-      case TensorIndex::Kind::Slice: ++consumed; break;
-      case TensorIndex::Kind::Tensor: consumed += i.tensor().dtype() == kBool || i.tensor().dtype() == kUInt8 ? i.tensor().dim() : 1; break;
-      case TensorIndex::Kind::Ellipsis: ++ellipses; break;
-      default: break;
+      case TensorIndex::Kind::Slice:
+        ++consumed;
+        break;
+      case TensorIndex::Kind::Tensor:
+        consumed += i.tensor().dtype() == kBool || i.tensor().dtype() == kUInt8 ? i.tensor().dim() : 1;
+        break;
+      case TensorIndex::Kind::Ellipsis:
+        ++ellipses;
+        break;
+      default:
+        break;
     }
   }
   EMBER_CHECK(ellipses <= 1, IndexError, "{}: an index can only have a single ellipsis ('...')", name);
-  EMBER_CHECK(consumed <= self.dim(), IndexError, "{}: too many indices for tensor of dimension {} (shape {})", name, self.dim(),
-              self.sizes().str());
+  EMBER_CHECK(consumed <= self.dim(), IndexError, "{}: too many indices for tensor of dimension {} (shape {})", name,
+              self.dim(), self.sizes().str());
   Indexed r;
   Tensor v = self;
   int64_t d = 0;  // current dim of v
@@ -34,8 +41,8 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
     switch (i.kind()) {
       case TensorIndex::Kind::Integer: {
         int64_t n = v.size(d);
-        EMBER_CHECK(i.integer() >= -n && i.integer() < n, IndexError, "{}: index {} is out of bounds for dimension {} with size {}", name,
-                    i.integer(), d, n);
+        EMBER_CHECK(i.integer() >= -n && i.integer() < n, IndexError,
+                    "{}: index {} is out of bounds for dimension {} with size {}", name, i.integer(), d, n);
         v = v.select(d, i.integer());
         break;
       }
@@ -45,13 +52,17 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
         ++d;
         break;
       }
-      case TensorIndex::Kind::None: v = v.unsqueeze(d++); break;
+      case TensorIndex::Kind::None:
+        v = v.unsqueeze(d++);
+        break;
       case TensorIndex::Kind::Boolean:
         v = v.unsqueeze(d);
         if (!i.integer()) v = v.slice(d, 0, 0);
         ++d;
         break;
-      case TensorIndex::Kind::Ellipsis: d += self.dim() - consumed; break;
+      case TensorIndex::Kind::Ellipsis:
+        d += self.dim() - consumed;
+        break;
       case TensorIndex::Kind::Tensor: {
         Tensor t = i.tensor();
         check_defined(t, name);
@@ -59,8 +70,9 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
           Tensor mask = t.dtype() == kBool ? t : ne(t, 0);
           for (int64_t k = 0; k < mask.dim(); ++k)
             EMBER_CHECK(mask.size(k) == v.size(d + k), IndexError,
-                        "{}: the shape of the mask {} at index {} does not match the shape of the indexed tensor {} at index {}", name,
-                        mask.sizes().str(), k, v.sizes().str(), d + k);
+                        "{}: the shape of the mask {} at index {} does not match the shape of the indexed tensor {} at "
+                        "index {}",
+                        name, mask.sizes().str(), k, v.sizes().str(), d + k);
           if (mask.dim() == 0) {  // a 0-dim mask acts like a bool scalar index
             v = v.unsqueeze(d);
             r.dims.push_back(d);
@@ -76,7 +88,8 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
           d += mask.dim();
         } else {
           EMBER_CHECK(t.dtype() == kInt64 || t.dtype() == kInt32, IndexError,
-                      "{}: tensors used as indices must be int64, int32, bool or uint8 tensors, got {}", name, dtype_name(t.dtype()));
+                      "{}: tensors used as indices must be int64, int32, bool or uint8 tensors, got {}", name,
+                      dtype_name(t.dtype()));
           r.dims.push_back(d);
           r.indices.push_back(to_dtype(t, kInt64));
           ++d;
@@ -100,8 +113,8 @@ Advanced plan_advanced(const Indexed& ix, const char* name) {
   const Tensor& v = ix.view;
   Shape ishape;
   for (const Tensor& t : ix.indices) {
-    EMBER_CHECK(t.device() == v.device(), DeviceError, "{}: indices on {} cannot index a tensor on {}", name, t.device().str(),
-                v.device().str());
+    EMBER_CHECK(t.device() == v.device(), DeviceError, "{}: indices on {} cannot index a tensor on {}", name,
+                t.device().str(), v.device().str());
     ishape = broadcast_shapes(ishape, t.sizes(), name);
   }
   Tensor offsets = zeros(ishape, TensorOptions(kInt64).device(v.device()));
@@ -110,8 +123,8 @@ Advanced plan_advanced(const Indexed& ix, const char* name) {
     const Tensor& t = ix.indices[k];
     if (t.numel() > 0) {
       int64_t lo = amin(t).item<int64_t>(), hi = amax(t).item<int64_t>();
-      EMBER_CHECK(lo >= -n && hi < n, IndexError, "{}: index {} is out of bounds for dimension {} with size {}", name, hi >= n ? hi : lo,
-                  d, n);
+      EMBER_CHECK(lo >= -n && hi < n, IndexError, "{}: index {} is out of bounds for dimension {} with size {}", name,
+                  hi >= n ? hi : lo, d, n);
     }
     Tensor wrapped = where(lt(t, 0), add(t, n), t);
     offsets = add(offsets, mul(wrapped, v.stride(d)));
@@ -148,7 +161,9 @@ Tensor Tensor::index(const std::vector<TensorIndex>& indices) const {
   if (out.numel() > 0) backend_for(*this).index_gather(out, a.target, a.offsets);
   return out;
 }
-Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const { return index(std::vector<TensorIndex>(indices)); }
+Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const {
+  return index(std::vector<TensorIndex>(indices));
+}
 
 Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor& value) {
   check_defined(value, "index_put_");
@@ -162,7 +177,8 @@ Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor
   EMBER_CHECK(value.device() == device() || (value.dim() == 0 && value.is_cpu()), DeviceError,
               "index_put_: value on {} cannot be written into a tensor on {}", value.device().str(), device().str());
   Shape b = broadcast_shapes(a.target.sizes(), value.sizes(), "index_put_");
-  EMBER_CHECK(b == a.target.sizes(), ShapeError, "index_put_: shape mismatch: value tensor of shape {} cannot be broadcast to indexing result of shape {}",
+  EMBER_CHECK(b == a.target.sizes(), ShapeError,
+              "index_put_: shape mismatch: value tensor of shape {} cannot be broadcast to indexing result of shape {}",
               value.sizes().str(), a.target.sizes().str());
   if (a.target.numel() == 0) return *this;
   Tensor v = to_dtype(value, dtype());

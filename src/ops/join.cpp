@@ -22,13 +22,16 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   int64_t total = 0;
   for (size_t i = 0; i < parts.size(); ++i) {
     const Tensor& t = *parts[i];
-    EMBER_CHECK(t.device() == ref.device(), DeviceError, "cat: expected all tensors to be on the same device, but found {} and {}",
-                ref.device().str(), t.device().str());
-    EMBER_CHECK(t.dim() == ref.dim(), ShapeError, "cat: tensors must have the same number of dimensions: got {} and {} (shapes {} and {})",
-                ref.dim(), t.dim(), ref.sizes().str(), t.sizes().str());
+    EMBER_CHECK(t.device() == ref.device(), DeviceError,
+                "cat: expected all tensors to be on the same device, but found {} and {}", ref.device().str(),
+                t.device().str());
+    EMBER_CHECK(t.dim() == ref.dim(), ShapeError,
+                "cat: tensors must have the same number of dimensions: got {} and {} (shapes {} and {})", ref.dim(),
+                t.dim(), ref.sizes().str(), t.sizes().str());
     for (int64_t k = 0; k < ref.dim(); ++k)
       EMBER_CHECK(k == d || t.size(k) == ref.size(k), ShapeError,
-                  "cat: sizes of tensors must match except in dimension {}: expected size {} but got size {} for tensor number {} (shapes {} and {})",
+                  "cat: sizes of tensors must match except in dimension {}: expected size {} but got size {} for "
+                  "tensor number {} (shapes {} and {})",
                   d, ref.size(k), t.size(k), i, ref.sizes().str(), t.sizes().str());
     dt = promote_types(dt, t.dtype());
     total += t.size(d);
@@ -51,8 +54,8 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
   for (size_t i = 0; i < tensors.size(); ++i) {
     check_defined(tensors[i], "stack");
     EMBER_CHECK(tensors[i].sizes() == tensors[0].sizes(), ShapeError,
-                "stack: expects each tensor to be equal size, but got {} at entry 0 and {} at entry {}", tensors[0].sizes().str(),
-                tensors[i].sizes().str(), i);
+                "stack: expects each tensor to be equal size, but got {} at entry 0 and {} at entry {}",
+                tensors[0].sizes().str(), tensors[i].sizes().str(), i);
     parts.push_back(tensors[i].unsqueeze(d));
   }
   return cat(parts, d);
@@ -81,8 +84,8 @@ std::vector<Tensor> split_with_sizes(const Tensor& x, const DimList& sizes, int6
     total += s;
   }
   EMBER_CHECK(total == x.size(d), ShapeError,
-              "split_with_sizes: split sizes {} sum to {} but the tensor has size {} in dimension {} (shape {})", Shape(sizes).str(),
-              total, x.size(d), d, x.sizes().str());
+              "split_with_sizes: split sizes {} sum to {} but the tensor has size {} in dimension {} (shape {})",
+              Shape(sizes).str(), total, x.size(d), d, x.sizes().str());
   std::vector<Tensor> out;
   int64_t start = 0;
   for (int64_t s : sizes) {
@@ -98,7 +101,8 @@ std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
   int64_t d = wrap_dim(dim, x.dim(), "split");
   int64_t n = x.size(d);
   EMBER_CHECK(split_size > 0 || (split_size == 0 && n == 0), ValueError,
-              "split: split_size can only be 0 if the dimension size is 0, but got split_size {} for size {}", split_size, n);
+              "split: split_size can only be 0 if the dimension size is 0, but got split_size {} for size {}",
+              split_size, n);
   DimList sizes;
   if (split_size == 0) return {x};
   for (int64_t s = 0; s < n; s += split_size) sizes.push_back(std::min(split_size, n - s));
@@ -146,11 +150,12 @@ Tensor flip(const Tensor& x, const DimList& dims) {
 Tensor roll(const Tensor& x, const DimList& shifts, const DimList& dims) {
   check_defined(x, "roll");
   if (dims.empty()) {
-    EMBER_CHECK(shifts.size() == 1, ValueError, "roll: without dims, shifts must have one element, got {}", shifts.size());
+    EMBER_CHECK(shifts.size() == 1, ValueError, "roll: without dims, shifts must have one element, got {}",
+                shifts.size());
     return roll(x.flatten(), shifts, {0}).view(x.sizes());
   }
-  EMBER_CHECK(shifts.size() == dims.size(), ValueError, "roll: shifts ({}) and dims ({}) must have the same length", shifts.size(),
-              dims.size());
+  EMBER_CHECK(shifts.size() == dims.size(), ValueError, "roll: shifts ({}) and dims ({}) must have the same length",
+              shifts.size(), dims.size());
   Tensor r = x;
   for (size_t i = 0; i < dims.size(); ++i) {
     int64_t d = wrap_dim(dims[i], x.dim(), "roll");
@@ -167,8 +172,10 @@ Tensor repeat(const Tensor& x, const DimList& repeats) {
   check_defined(x, "repeat");
   int64_t nd = static_cast<int64_t>(repeats.size());
   EMBER_CHECK(nd >= x.dim(), ShapeError,
-              "repeat: number of repeat dims ({}) can not be smaller than the number of dimensions of the tensor ({})", nd, x.dim());
-  for (int64_t r : repeats) EMBER_CHECK(r >= 0, ValueError, "repeat: repeats must be non-negative, got {}", Shape(repeats).str());
+              "repeat: number of repeat dims ({}) can not be smaller than the number of dimensions of the tensor ({})",
+              nd, x.dim());
+  for (int64_t r : repeats)
+    EMBER_CHECK(r >= 0, ValueError, "repeat: repeats must be non-negative, got {}", Shape(repeats).str());
   // View x as (1, s0, 1, s1, ...), expand to (r0, s0, r1, s1, ...), copy, and merge pairs.
   Shape padded(static_cast<size_t>(nd - x.dim()), 1);
   for (int64_t s : x.sizes()) padded.push_back(s);
@@ -188,7 +195,8 @@ namespace {
 // Keeps the elements on the chosen side of the k-th diagonal of the last two dims.
 Tensor triangle(const Tensor& x, int64_t k, bool lower, const char* name) {
   check_defined(x, name);
-  EMBER_CHECK(x.dim() >= 2, ShapeError, "{}: input tensor must have at least 2 dimensions, but got shape {}", name, x.sizes().str());
+  EMBER_CHECK(x.dim() >= 2, ShapeError, "{}: input tensor must have at least 2 dimensions, but got shape {}", name,
+              x.sizes().str());
   TensorOptions o = TensorOptions(kInt64).device(x.device());
   Tensor rows = arange(x.size(-2), o).unsqueeze(1);
   Tensor cols = arange(x.size(-1), o).unsqueeze(0);

@@ -5,8 +5,8 @@ namespace ember {
 
 #define EMBER_M0(name) \
   Tensor Tensor::name() const { return ember::name(*this); }
-#define EMBER_M_TS(name)                                                          \
-  Tensor Tensor::name(const Tensor& o) const { return ember::name(*this, o); }     \
+#define EMBER_M_TS(name)                                                       \
+  Tensor Tensor::name(const Tensor& o) const { return ember::name(*this, o); } \
   Tensor Tensor::name(const Scalar& o) const { return ember::name(*this, o); }
 
 Tensor Tensor::add(const Tensor& o, const Scalar& alpha) const { return ember::add(*this, o, alpha); }
@@ -70,9 +70,9 @@ Tensor Tensor::nan_to_num(std::optional<double> n, std::optional<double> p, std:
   return ember::nan_to_num(*this, n, p, m);
 }
 
-#define EMBER_M_REDUCE(name)                                                                                  \
-  Tensor Tensor::name() const { return ember::name(*this); }                                                  \
-  Tensor Tensor::name(int64_t dim, bool keepdim) const { return ember::name(*this, dim, keepdim); }           \
+#define EMBER_M_REDUCE(name)                                                                        \
+  Tensor Tensor::name() const { return ember::name(*this); }                                        \
+  Tensor Tensor::name(int64_t dim, bool keepdim) const { return ember::name(*this, dim, keepdim); } \
   Tensor Tensor::name(const DimList& dims, bool keepdim) const { return ember::name(*this, dims, keepdim); }
 EMBER_M_REDUCE(sum)
 EMBER_M_REDUCE(mean)
@@ -91,7 +91,9 @@ Tensor Tensor::var(const DimList& dims, int64_t c, bool keepdim) const { return 
 Tensor Tensor::std(int64_t c) const { return ember::std(*this, c); }
 Tensor Tensor::std(int64_t dim, int64_t c, bool keepdim) const { return ember::std(*this, dim, c, keepdim); }
 Tensor Tensor::std(const DimList& dims, int64_t c, bool keepdim) const { return ember::std(*this, dims, c, keepdim); }
-Tensor Tensor::norm(const Scalar& p, const DimList& dims, bool keepdim) const { return ember::norm(*this, p, dims, keepdim); }
+Tensor Tensor::norm(const Scalar& p, const DimList& dims, bool keepdim) const {
+  return ember::norm(*this, p, dims, keepdim);
+}
 Tensor Tensor::max() const { return ember::max(*this); }
 Tensor Tensor::min() const { return ember::min(*this); }
 std::tuple<Tensor, Tensor> Tensor::max(int64_t dim, bool keepdim) const { return ember::max(*this, dim, keepdim); }
@@ -111,7 +113,9 @@ Tensor Tensor::dot(const Tensor& o) const { return ember::dot(*this, o); }
 Tensor Tensor::outer(const Tensor& o) const { return ember::outer(*this, o); }
 
 std::vector<Tensor> Tensor::split(int64_t s, int64_t dim) const { return ember::split(*this, s, dim); }
-std::vector<Tensor> Tensor::split_with_sizes(const DimList& s, int64_t dim) const { return ember::split_with_sizes(*this, s, dim); }
+std::vector<Tensor> Tensor::split_with_sizes(const DimList& s, int64_t dim) const {
+  return ember::split_with_sizes(*this, s, dim);
+}
 std::vector<Tensor> Tensor::chunk(int64_t n, int64_t dim) const { return ember::chunk(*this, n, dim); }
 std::vector<Tensor> Tensor::unbind(int64_t dim) const { return ember::unbind(*this, dim); }
 Tensor Tensor::flip(const DimList& dims) const { return ember::flip(*this, dims); }
@@ -124,7 +128,9 @@ Tensor Tensor::index_select(int64_t dim, const Tensor& i) const { return ember::
 Tensor Tensor::gather(int64_t dim, const Tensor& i) const { return ember::gather(*this, dim, i); }
 Tensor Tensor::scatter(int64_t dim, const Tensor& i, const Tensor& s) const { return ember::scatter(*this, dim, i, s); }
 Tensor Tensor::scatter(int64_t dim, const Tensor& i, const Scalar& v) const { return ember::scatter(*this, dim, i, v); }
-Tensor Tensor::scatter_add(int64_t dim, const Tensor& i, const Tensor& s) const { return ember::scatter_add(*this, dim, i, s); }
+Tensor Tensor::scatter_add(int64_t dim, const Tensor& i, const Tensor& s) const {
+  return ember::scatter_add(*this, dim, i, s);
+}
 Tensor Tensor::index_add(int64_t dim, const Tensor& i, const Tensor& s, const Scalar& a) const {
   return ember::index_add(*this, dim, i, s, a);
 }
@@ -133,7 +139,9 @@ Tensor Tensor::masked_fill(const Tensor& m, const Scalar& v) const { return embe
 Tensor Tensor::masked_fill(const Tensor& m, const Tensor& v) const { return ember::masked_fill(*this, m, v); }
 Tensor Tensor::nonzero() const { return ember::nonzero(*this); }
 std::tuple<Tensor, Tensor> Tensor::sort(int64_t dim, bool d) const { return ember::sort(*this, dim, d); }
-std::tuple<Tensor, Tensor> Tensor::topk(int64_t k, int64_t dim, bool l, bool s) const { return ember::topk(*this, k, dim, l, s); }
+std::tuple<Tensor, Tensor> Tensor::topk(int64_t k, int64_t dim, bool l, bool s) const {
+  return ember::topk(*this, k, dim, l, s);
+}
 Tensor Tensor::where(const Tensor& cond, const Tensor& other) const { return ember::where(cond, *this, other); }
 
 #undef EMBER_M0

@@ -32,7 +32,8 @@ Tensor reduce_masked(ReduceOp op, const Tensor& x, const std::vector<bool>& mask
   if (x.dim() == 0 && x.numel() == 0) empty_reduction = true;
   if (empty_reduction) {
     EMBER_CHECK(op != ReduceOp::Max && op != ReduceOp::Min, IndexError,
-                "{}: expected reduction dim to have non-zero size, but input of shape {} has an empty reduced dim; specify a non-empty dim",
+                "{}: expected reduction dim to have non-zero size, but input of shape {} has an empty reduced dim; "
+                "specify a non-empty dim",
                 name, x.sizes().str());
     Scalar identity = op == ReduceOp::Prod || op == ReduceOp::All ? Scalar(1) : Scalar(0);
     if (out.numel() > 0) out.fill_(identity);
@@ -94,28 +95,40 @@ Tensor var_impl(const Tensor& x, const DimList& dims, int64_t correction, bool k
 
 Tensor sum(const Tensor& x) { return sum(x, DimList{}, false); }
 Tensor sum(const Tensor& x, int64_t dim, bool keepdim) { return sum(x, DimList{dim}, keepdim); }
-Tensor sum(const Tensor& x, const DimList& dims, bool keepdim) { return sum_like(ReduceOp::Sum, x, dims, keepdim, "sum"); }
+Tensor sum(const Tensor& x, const DimList& dims, bool keepdim) {
+  return sum_like(ReduceOp::Sum, x, dims, keepdim, "sum");
+}
 Tensor prod(const Tensor& x) { return prod(x, DimList{}, false); }
 Tensor prod(const Tensor& x, int64_t dim, bool keepdim) { return prod(x, DimList{dim}, keepdim); }
-Tensor prod(const Tensor& x, const DimList& dims, bool keepdim) { return sum_like(ReduceOp::Prod, x, dims, keepdim, "prod"); }
+Tensor prod(const Tensor& x, const DimList& dims, bool keepdim) {
+  return sum_like(ReduceOp::Prod, x, dims, keepdim, "prod");
+}
 Tensor amax(const Tensor& x) { return amax(x, DimList{}, false); }
 Tensor amax(const Tensor& x, int64_t dim, bool keepdim) { return amax(x, DimList{dim}, keepdim); }
-Tensor amax(const Tensor& x, const DimList& dims, bool keepdim) { return minmax(ReduceOp::Max, x, dims, keepdim, "amax"); }
+Tensor amax(const Tensor& x, const DimList& dims, bool keepdim) {
+  return minmax(ReduceOp::Max, x, dims, keepdim, "amax");
+}
 Tensor amin(const Tensor& x) { return amin(x, DimList{}, false); }
 Tensor amin(const Tensor& x, int64_t dim, bool keepdim) { return amin(x, DimList{dim}, keepdim); }
-Tensor amin(const Tensor& x, const DimList& dims, bool keepdim) { return minmax(ReduceOp::Min, x, dims, keepdim, "amin"); }
+Tensor amin(const Tensor& x, const DimList& dims, bool keepdim) {
+  return minmax(ReduceOp::Min, x, dims, keepdim, "amin");
+}
 Tensor all(const Tensor& x) { return logical(ReduceOp::All, x, {}, false, "all"); }
 Tensor all(const Tensor& x, int64_t dim, bool keepdim) { return logical(ReduceOp::All, x, {dim}, keepdim, "all"); }
 Tensor any(const Tensor& x) { return logical(ReduceOp::Any, x, {}, false, "any"); }
 Tensor any(const Tensor& x, int64_t dim, bool keepdim) { return logical(ReduceOp::Any, x, {dim}, keepdim, "any"); }
 Tensor max(const Tensor& x) {
   check_defined(x, "max");
-  EMBER_CHECK(x.numel() > 0, IndexError, "max: expected a non-empty tensor; max() of an empty tensor (shape {}) has no value; use amax with a dim", x.sizes().str());
+  EMBER_CHECK(x.numel() > 0, IndexError,
+              "max: expected a non-empty tensor; max() of an empty tensor (shape {}) has no value; use amax with a dim",
+              x.sizes().str());
   return amax(x);
 }
 Tensor min(const Tensor& x) {
   check_defined(x, "min");
-  EMBER_CHECK(x.numel() > 0, IndexError, "min: expected a non-empty tensor; min() of an empty tensor (shape {}) has no value; use amin with a dim", x.sizes().str());
+  EMBER_CHECK(x.numel() > 0, IndexError,
+              "min: expected a non-empty tensor; min() of an empty tensor (shape {}) has no value; use amin with a dim",
+              x.sizes().str());
   return amin(x);
 }
 
@@ -131,10 +144,16 @@ Tensor mean(const Tensor& x, const DimList& dims, bool keepdim) {
 }
 
 Tensor var(const Tensor& x, int64_t correction) { return var_impl(x, {}, correction, false, "var"); }
-Tensor var(const Tensor& x, int64_t dim, int64_t correction, bool keepdim) { return var_impl(x, {dim}, correction, keepdim, "var"); }
-Tensor var(const Tensor& x, const DimList& dims, int64_t correction, bool keepdim) { return var_impl(x, dims, correction, keepdim, "var"); }
+Tensor var(const Tensor& x, int64_t dim, int64_t correction, bool keepdim) {
+  return var_impl(x, {dim}, correction, keepdim, "var");
+}
+Tensor var(const Tensor& x, const DimList& dims, int64_t correction, bool keepdim) {
+  return var_impl(x, dims, correction, keepdim, "var");
+}
 Tensor std(const Tensor& x, int64_t correction) { return sqrt(var_impl(x, {}, correction, false, "std")); }
-Tensor std(const Tensor& x, int64_t dim, int64_t correction, bool keepdim) { return sqrt(var_impl(x, {dim}, correction, keepdim, "std")); }
+Tensor std(const Tensor& x, int64_t dim, int64_t correction, bool keepdim) {
+  return sqrt(var_impl(x, {dim}, correction, keepdim, "std"));
+}
 Tensor std(const Tensor& x, const DimList& dims, int64_t correction, bool keepdim) {
   return sqrt(var_impl(x, dims, correction, keepdim, "std"));
 }
@@ -171,8 +190,8 @@ std::tuple<Tensor, Tensor> arg_reduce(bool is_max, const Tensor& x, int64_t dim,
   check_defined(x, name);
   Tensor in = x.dim() == 0 ? x.view({1}) : x;
   int64_t d = wrap_dim(dim, x.dim(), name);
-  EMBER_CHECK(in.size(d) > 0, IndexError, "{}: expected reduction dim {} to have non-zero size (input shape {})", name, d,
-              x.sizes().str());
+  EMBER_CHECK(in.size(d) > 0, IndexError, "{}: expected reduction dim {} to have non-zero size (input shape {})", name,
+              d, x.sizes().str());
   Shape ks = in.sizes();
   ks[d] = 1;
   Tensor values = empty_tensor(ks, x.dtype(), x.device());
@@ -184,25 +203,28 @@ std::tuple<Tensor, Tensor> arg_reduce(bool is_max, const Tensor& x, int64_t dim,
 }
 }  // namespace
 
-std::tuple<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim) { return arg_reduce(true, x, dim, keepdim, "max"); }
-std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim) { return arg_reduce(false, x, dim, keepdim, "min"); }
+std::tuple<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim) {
+  return arg_reduce(true, x, dim, keepdim, "max");
+}
+std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim) {
+  return arg_reduce(false, x, dim, keepdim, "min");
+}
+namespace {
+// argmax/argmin: over one dim, or over the flattened tensor when dim is not given.
+Tensor arg_index(bool is_max, const Tensor& x, std::optional<int64_t> dim, bool keepdim, const char* name) {
+  check_defined(x, name);
+  if (dim) return std::get<1>(arg_reduce(is_max, x, *dim, keepdim, name));
+  EMBER_CHECK(x.numel() > 0, IndexError, "{}: expected a non-empty tensor (shape {})", name, x.sizes().str());
+  Tensor r = std::get<1>(arg_reduce(is_max, x.reshape({-1}), 0, false, name));
+  return keepdim ? r.view(Shape(static_cast<size_t>(x.dim()), 1)) : r;
+}
+}  // namespace
+
 Tensor argmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
-  check_defined(x, "argmax");
-  if (!dim) {
-    EMBER_CHECK(x.numel() > 0, IndexError, "argmax: expected a non-empty tensor (shape {})", x.sizes().str());
-    Tensor r = std::get<1>(arg_reduce(true, x.reshape({-1}), 0, false, "argmax"));
-    return keepdim ? r.view(Shape(static_cast<size_t>(x.dim()), 1)) : r;
-  }
-  return std::get<1>(arg_reduce(true, x, *dim, keepdim, "argmax"));
+  return arg_index(true, x, dim, keepdim, "argmax");
 }
 Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
-  check_defined(x, "argmin");
-  if (!dim) {
-    EMBER_CHECK(x.numel() > 0, IndexError, "argmin: expected a non-empty tensor (shape {})", x.sizes().str());
-    Tensor r = std::get<1>(arg_reduce(false, x.reshape({-1}), 0, false, "argmin"));
-    return keepdim ? r.view(Shape(static_cast<size_t>(x.dim()), 1)) : r;
-  }
-  return std::get<1>(arg_reduce(false, x, *dim, keepdim, "argmin"));
+  return arg_index(false, x, dim, keepdim, "argmin");
 }
 
 namespace {
