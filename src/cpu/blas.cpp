@@ -66,9 +66,16 @@ void gemm_blas(const Tensor& out, Tensor a, Tensor b, double alpha, double beta)
     blas_gemm(static_cast<T>(alpha), static_cast<T>(beta), la.trans, lb.trans, M, N, K, pa + i * sa, la.ld, pb + i * sb,
               lb.ld, pc + i * sc, ldc);
   };
-  // Small products in a batch: one BLAS call per thread beats BLAS's own split of each.
-  const bool split_batch = B > 1 && M * N * K <= (int64_t(1) << 24);
+  // Small products in a batch: one single-threaded BLAS call per thread of ours beats BLAS's
+  // own split of each product. OpenBLAS is told to use one thread meanwhile: calls from two
+  // threads while it runs two of its own make them wait on each other.
+  const bool split_batch = B > 1 && M * N * K <= (int64_t(1) << 24) && get_num_threads() > 1;
   if (split_batch) {
+    struct BlasThreadsGuard {
+      int saved = openblas_get_num_threads();
+      BlasThreadsGuard() { openblas_set_num_threads(1); }
+      ~BlasThreadsGuard() { openblas_set_num_threads(saved); }
+    } guard;
     parallel_for(0, B, 1, [&](int64_t b0, int64_t b1) {
       for (int64_t i = b0; i < b1; ++i) one(i);
     });
