@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "autograd/formulas.h"
 #include "core.h"
 #include "random.h"
 
@@ -23,9 +24,11 @@ void manual_seed(uint64_t seed) {
 namespace {
 Tensor make(const Shape& shape, const TensorOptions& opts, DType default_dtype) {
   for (int64_t s : shape) EMBER_CHECK(s >= 0, ShapeError, "empty: negative dimension {} in shape {}", s, shape.str());
-  Tensor t = empty_tensor(shape, opts.dtype_or(default_dtype), opts.device());
-  EMBER_CHECK(!opts.requires_grad(), TypeError,
-              "requires_grad in TensorOptions needs the autograd layer, which this build lacks");
+  return empty_tensor(shape, opts.dtype_or(default_dtype), opts.device());
+}
+// Applies opts.requires_grad() once the new tensor holds its values.
+Tensor finish(Tensor t, const TensorOptions& opts) {
+  if (opts.requires_grad()) t.requires_grad_(true);
   return t;
 }
 TensorOptions like(const Tensor& t, const TensorOptions& opts) {
@@ -37,11 +40,11 @@ void check_float(DType d, const char* op) {
 }
 }  // namespace
 
-Tensor empty(const Shape& shape, const TensorOptions& opts) { return make(shape, opts, kFloat32); }
-Tensor zeros(const Shape& shape, const TensorOptions& opts) { return make(shape, opts, kFloat32).fill_(0); }
-Tensor ones(const Shape& shape, const TensorOptions& opts) { return make(shape, opts, kFloat32).fill_(1); }
+Tensor empty(const Shape& shape, const TensorOptions& opts) { return finish(make(shape, opts, kFloat32), opts); }
+Tensor zeros(const Shape& shape, const TensorOptions& opts) { return finish(make(shape, opts, kFloat32).fill_(0), opts); }
+Tensor ones(const Shape& shape, const TensorOptions& opts) { return finish(make(shape, opts, kFloat32).fill_(1), opts); }
 Tensor full(const Shape& shape, const Scalar& value, const TensorOptions& opts) {
-  return make(shape, opts, value.default_dtype()).fill_(value);
+  return finish(make(shape, opts, value.default_dtype()).fill_(value), opts);
 }
 Tensor empty_like(const Tensor& t, const TensorOptions& opts) { return empty(t.sizes(), like(t, opts)); }
 Tensor zeros_like(const Tensor& t, const TensorOptions& opts) { return zeros(t.sizes(), like(t, opts)); }
@@ -54,11 +57,11 @@ Tensor randn_like(const Tensor& t, const TensorOptions& opts) { return randn(t.s
 
 Tensor rand(const Shape& shape, const TensorOptions& opts) {
   check_float(opts.dtype(), "rand");
-  return make(shape, opts, kFloat32).uniform_(0, 1);
+  return finish(make(shape, opts, kFloat32).uniform_(0, 1), opts);
 }
 Tensor randn(const Shape& shape, const TensorOptions& opts) {
   check_float(opts.dtype(), "randn");
-  return make(shape, opts, kFloat32).normal_(0, 1);
+  return finish(make(shape, opts, kFloat32).normal_(0, 1), opts);
 }
 
 Tensor randint(int64_t low, int64_t high, const Shape& shape, const TensorOptions& opts) {
@@ -67,7 +70,7 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, const TensorOption
   EMBER_CHECK(t.dtype() != kBool || (low >= 0 && high <= 2), ValueError, "randint: range [{}, {}) does not fit bool",
               low, high);
   if (t.numel() > 0) backend_for(t).randint(t, low, high);
-  return t;
+  return finish(t, opts);
 }
 Tensor randint(int64_t high, const Shape& shape, const TensorOptions& opts) { return randint(0, high, shape, opts); }
 
@@ -87,6 +90,8 @@ Tensor& Tensor::uniform_(double from, double to) {
   check_defined(*this, "uniform_");
   check_float(dtype(), "uniform_");
   EMBER_CHECK(from <= to, ValueError, "uniform_: expects from <= to, but got from={} and to={}", from, to);
+  if (autograd::inplace_needs_grad(*this))
+    return autograd::inplace(*this, "uniform_", [&](const Tensor& old) { return empty_like(old).uniform_(from, to); });
   if (numel() == 0) return *this;
   Tensor out = is_contiguous() ? *this : empty_tensor(sizes(), dtype(), device());
   backend_for(*this).uniform(out, from, to);
@@ -99,6 +104,8 @@ Tensor& Tensor::normal_(double mean, double std) {
   check_defined(*this, "normal_");
   check_float(dtype(), "normal_");
   EMBER_CHECK(std >= 0, ValueError, "normal_: expects std >= 0.0, but found std {}", std);
+  if (autograd::inplace_needs_grad(*this))
+    return autograd::inplace(*this, "normal_", [&](const Tensor& old) { return empty_like(old).normal_(mean, std); });
   if (numel() == 0) return *this;
   Tensor out = is_contiguous() ? *this : empty_tensor(sizes(), dtype(), device());
   backend_for(*this).normal(out, mean, std);
@@ -152,10 +159,10 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const Ten
 Tensor eye(int64_t n, int64_t m, const TensorOptions& opts) {
   if (m < 0) m = n;
   EMBER_CHECK(n >= 0, ValueError, "eye: n must be greater or equal to 0, got {}", n);
-  Tensor t = zeros({n, m}, opts);
+  Tensor t = zeros({n, m}, TensorOptions(opts).requires_grad(false));
   int64_t k = std::min(n, m);
   if (k > 0) t.as_strided({k}, {m + 1}, 0).fill_(1);
-  return t;
+  return finish(t, opts);
 }
 
 Tensor from_blob(void* data, const Shape& sizes, const TensorOptions& opts) {
@@ -203,7 +210,7 @@ Tensor tensor_from_data(const void* data, int64_t count, DType src, const Shape&
               shape.str(), shape.numel());
   Tensor host = empty_tensor(shape, src, Device(kCPU));
   if (count > 0) std::memcpy(host.raw_data_ptr(), data, static_cast<size_t>(count) * element_size(src));
-  return host.to(TensorOptions().dtype(opts.dtype_or(src)).device(opts.device()));
+  return finish(host.to(TensorOptions().dtype(opts.dtype_or(src)).device(opts.device()), /*copy=*/false), opts);
 }
 
 }  // namespace detail

@@ -2,6 +2,7 @@
 // and differs from it only in sizes, strides and offset.
 #include <algorithm>
 
+#include "autograd/formulas.h"
 #include "core.h"
 
 namespace ember {
@@ -41,6 +42,15 @@ Tensor make_view(const Tensor& t, Shape sizes, Shape strides, int64_t offset) {
   impl->refresh();
   return Tensor(std::move(impl));
 }
+
+namespace {
+// A view recorded for autograd (when *this requires grad) with the backward of its kind.
+Tensor reshaped_view(const Tensor& self, Shape sizes, Shape strides, const char* name) {
+  Tensor out = make_view(self, std::move(sizes), std::move(strides), self.storage_offset());
+  if (autograd::needs_grad({&self})) autograd::record_reshape(out, self, name);
+  return out;
+}
+}  // namespace
 
 int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
   int64_t n = std::max<int64_t>(ndim, 1);  // 0-dim tensors accept dim 0 and -1, like PyTorch
@@ -129,7 +139,7 @@ Tensor Tensor::view(const Shape& shape) const {
               "view: view size {} is not compatible with input tensor's size {} and stride {} (at least one "
               "dimension spans across two contiguous subspaces); use reshape instead",
               sizes.str(), this->sizes().str(), this->strides().str());
-  return make_view(*this, sizes, strides, storage_offset());
+  return reshaped_view(*this, sizes, strides, "ViewBackward");
 }
 
 Tensor Tensor::reshape(const Shape& shape) const {
@@ -137,7 +147,7 @@ Tensor Tensor::reshape(const Shape& shape) const {
   Shape sizes = infer_size(shape, numel(), "reshape");
   Shape strides;
   if (view_strides(this->sizes(), this->strides(), sizes, strides))
-    return make_view(*this, sizes, strides, storage_offset());
+    return reshaped_view(*this, sizes, strides, "ReshapeBackward");
   return contiguous().view(sizes);
 }
 
@@ -163,18 +173,25 @@ Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
 Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
   check_defined(*this, "transpose");
   int64_t a = wrap_dim(dim0, dim(), "transpose"), b = wrap_dim(dim1, dim(), "transpose");
-  if (dim() == 0 || a == b) return make_view(*this, sizes(), strides(), storage_offset());
+  if (dim() == 0 || a == b) return reshaped_view(*this, sizes(), strides(), "TransposeBackward");
   Shape sz = sizes(), st = strides();
   std::swap(sz[a], sz[b]);
   std::swap(st[a], st[b]);
-  return make_view(*this, sz, st, storage_offset());
+  Tensor out = make_view(*this, sz, st, storage_offset());
+  if (autograd::needs_grad({this})) {
+    DimList perm(static_cast<size_t>(dim()));
+    for (int64_t i = 0; i < dim(); ++i) perm[i] = i;
+    std::swap(perm[a], perm[b]);
+    autograd::record_permute(out, *this, perm);
+  }
+  return out;
 }
 
 Tensor Tensor::t() const {
   check_defined(*this, "t");
   EMBER_CHECK(dim() <= 2, ShapeError, "t: expects a tensor with <= 2 dimensions, but got a {}-D tensor of shape {}",
               dim(), sizes().str());
-  return dim() < 2 ? make_view(*this, sizes(), strides(), storage_offset()) : transpose(0, 1);
+  return dim() < 2 ? reshaped_view(*this, sizes(), strides(), "TBackward") : transpose(0, 1);
 }
 
 Tensor Tensor::permute(const DimList& dims) const {
@@ -191,7 +208,9 @@ Tensor Tensor::permute(const DimList& dims) const {
     sz[i] = size(d);
     st[i] = stride(d);
   }
-  return make_view(*this, sz, st, storage_offset());
+  Tensor out = make_view(*this, sz, st, storage_offset());
+  if (autograd::needs_grad({this})) autograd::record_permute(out, *this, dims);
+  return out;
 }
 
 Tensor Tensor::squeeze() const {
@@ -202,17 +221,17 @@ Tensor Tensor::squeeze() const {
       sz.push_back(size(i));
       st.push_back(stride(i));
     }
-  return make_view(*this, sz, st, storage_offset());
+  return reshaped_view(*this, sz, st, "SqueezeBackward");
 }
 
 Tensor Tensor::squeeze(int64_t d) const {
   check_defined(*this, "squeeze");
   int64_t w = wrap_dim(d, dim(), "squeeze");
-  if (dim() == 0 || size(w) != 1) return make_view(*this, sizes(), strides(), storage_offset());
+  if (dim() == 0 || size(w) != 1) return reshaped_view(*this, sizes(), strides(), "SqueezeBackward");
   Shape sz = sizes(), st = strides();
   sz.erase(w);
   st.erase(w);
-  return make_view(*this, sz, st, storage_offset());
+  return reshaped_view(*this, sz, st, "SqueezeBackward");
 }
 
 Tensor Tensor::unsqueeze(int64_t d) const {
@@ -222,7 +241,7 @@ Tensor Tensor::unsqueeze(int64_t d) const {
   int64_t s = w < dim() ? size(w) * stride(w) : 1;
   sz.insert(w, 1);
   st.insert(w, s);
-  return make_view(*this, sz, st, storage_offset());
+  return reshaped_view(*this, sz, st, "UnsqueezeBackward");
 }
 
 Tensor Tensor::expand(const Shape& shape) const {
@@ -253,7 +272,9 @@ Tensor Tensor::expand(const Shape& shape) const {
       st[i] = have == want ? stride(j) : 0;
     }
   }
-  return make_view(*this, sz, st, storage_offset());
+  Tensor out = make_view(*this, sz, st, storage_offset());
+  if (autograd::needs_grad({this})) autograd::record_expand(out, *this);
+  return out;
 }
 
 Tensor Tensor::expand_as(const Tensor& other) const { return expand(other.sizes()); }
@@ -285,7 +306,9 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start, std::optional<int6
   Shape sz = sizes(), st = strides();
   sz[w] = (e - s + step - 1) / step;
   st[w] = stride(w) * step;
-  return make_view(*this, sz, st, storage_offset() + s * stride(w));
+  Tensor out = make_view(*this, sz, st, storage_offset() + s * stride(w));
+  if (autograd::needs_grad({this})) autograd::record_slice(out, *this, w, s, step);
+  return out;
 }
 
 Tensor Tensor::select(int64_t d, int64_t index) const {
@@ -299,7 +322,9 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
   Shape sz = sizes(), st = strides();
   sz.erase(w);
   st.erase(w);
-  return make_view(*this, sz, st, storage_offset() + index * stride(w));
+  Tensor out = make_view(*this, sz, st, storage_offset() + index * stride(w));
+  if (autograd::needs_grad({this})) autograd::record_select(out, *this, w, index);
+  return out;
 }
 
 Tensor Tensor::as_strided(const Shape& sz, const Shape& st, std::optional<int64_t> offset) const {
@@ -323,7 +348,9 @@ Tensor Tensor::as_strided(const Shape& sz, const Shape& st, std::optional<int64_
   EMBER_CHECK(empty || last < capacity, ShapeError,
               "as_strided: sizes {}, strides {} and offset {} reach element {} but the storage holds {} elements",
               sz.str(), st.str(), off, last, capacity);
-  return make_view(*this, sz, st, off);
+  Tensor out = make_view(*this, sz, st, off);
+  if (autograd::needs_grad({this})) autograd::record_as_strided(out, *this, "as_strided");
+  return out;
 }
 
 Tensor Tensor::unfold(int64_t d, int64_t size, int64_t step) const {
@@ -336,13 +363,17 @@ Tensor Tensor::unfold(int64_t d, int64_t size, int64_t step) const {
   if (dim() == 0) {
     sz = Shape{size};
     st = Shape{1};
-    return make_view(*this, sz, st, storage_offset());
+    Tensor out = make_view(*this, sz, st, storage_offset());
+    if (autograd::needs_grad({this})) autograd::record_as_strided(out, *this, "unfold");
+    return out;
   }
   sz[w] = (n - size) / step + 1;
   st[w] = stride(w) * step;
   sz.push_back(size);
   st.push_back(stride(w));
-  return make_view(*this, sz, st, storage_offset());
+  Tensor out = make_view(*this, sz, st, storage_offset());
+  if (autograd::needs_grad({this})) autograd::record_as_strided(out, *this, "unfold");
+  return out;
 }
 
 Tensor Tensor::detach() const {

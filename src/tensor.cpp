@@ -2,9 +2,16 @@
 // of core.h (allocation, broadcasting, result types, device checks).
 #include <cstring>
 
+#include "autograd/formulas.h"
 #include "core.h"
 
 namespace ember {
+
+std::atomic<int64_t> g_live_storages{0}, g_live_storage_bytes{0};
+namespace memory {
+int64_t live_storages() { return g_live_storages.load(); }
+int64_t live_storage_bytes() { return g_live_storage_bytes.load(); }
+}  // namespace memory
 
 // ---- core.h helpers
 Tensor empty_tensor(const Shape& sizes, DType dtype, Device device) {
@@ -225,6 +232,7 @@ Tensor Tensor::clone() const {
   check_defined(*this, "clone");
   Tensor out = empty_tensor(sizes(), dtype(), device());
   backend_for(*this).copy(out, *this);
+  if (autograd::needs_grad({this})) autograd::record_copy(out, *this, "CloneBackward");
   return out;
 }
 
@@ -235,6 +243,10 @@ Tensor& Tensor::copy_(const Tensor& src) {
   Shape b = broadcast_shapes(sizes(), src.sizes(), "copy_");
   EMBER_CHECK(b == sizes(), ShapeError, "copy_: source of shape {} cannot be broadcast to the destination's shape {}",
               src.sizes().str(), sizes().str());
+  if (autograd::inplace_needs_grad(*this, {&src})) {
+    // The result is src, converted and broadcast: differentiable with respect to src only.
+    return autograd::inplace(*this, "copy_", [&](const Tensor&) { return src.to(dtype()).expand(sizes()).clone(); });
+  }
   if (numel() == 0) return *this;
   if (device() == src.device() || (src.dim() == 0 && src.is_cpu() && is_wrapped(src))) {
     Tensor s = src;
@@ -270,13 +282,16 @@ Tensor Tensor::to(const TensorOptions& options, bool copy) const {
   DType dt = options.dtype_or(dtype());
   Device dev = options.device_or(device());
   if (!copy && dt == dtype() && dev == device()) return *this;
-  if (dev == device()) {
-    Tensor out = empty_tensor(sizes(), dt, dev);
-    if (numel() > 0) backend_for(*this).copy(out, *this);
-    return out;
-  }
   Tensor out = empty_tensor(sizes(), dt, dev);
-  if (numel() > 0) out.copy_(*this);
+  if (numel() > 0) {
+    if (dev == device()) {
+      backend_for(*this).copy(out, *this);
+    } else {
+      NoGradGuard no_grad;
+      out.copy_(*this);
+    }
+  }
+  if (autograd::needs_grad({this})) autograd::record_copy(out, *this, "ToCopyBackward");
   return out;
 }
 
@@ -288,6 +303,8 @@ Tensor Tensor::cuda() const { return to(Device(kCUDA, 0)); }
 Tensor& Tensor::fill_(const Scalar& value) {
   check_defined(*this, "fill_");
   check_writable(*this, "fill_");
+  if (autograd::inplace_needs_grad(*this))
+    return autograd::inplace(*this, "fill_", [&](const Tensor& old) { return full_like(old.detach(), value); });
   if (numel() > 0) backend_for(*this).fill(*this, value);
   impl_->bump_version();
   return *this;

@@ -1,6 +1,7 @@
 // The objects behind a Tensor handle: StorageImpl (bytes on a device) and TensorImpl (a layout
 // over a storage). Internal to the library.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -27,20 +28,34 @@ class Allocator {
 // Every in-place write bumps the version of the storage it writes to. All views of one storage
 // (and detach()ed tensors, which share it) therefore see the same counter, which is what the
 // autograd layer checks to detect that a tensor saved for backward was modified.
+// Live storages and their bytes, for leak checks (ember::memory::live_storages()).
+extern std::atomic<int64_t> g_live_storages, g_live_storage_bytes;
+
 struct StorageImpl {
   StorageImpl(void* data, size_t nbytes, Device device, Allocator* allocator,
               std::function<void(void*)> deleter = nullptr)
-      : data(data), nbytes(nbytes), device(device), allocator(allocator), deleter(std::move(deleter)) {}
+      : data(data), nbytes(nbytes), device(device), allocator(allocator), deleter(std::move(deleter)) {
+    count_in();
+  }
   // Small host tensors keep their bytes inside the storage object: one allocation, not two.
   static constexpr size_t kInlineBytes = 64;
-  explicit StorageImpl(size_t nbytes) : data(inline_bytes), nbytes(nbytes), device(kCPU), allocator(nullptr) {}
+  explicit StorageImpl(size_t nbytes) : data(inline_bytes), nbytes(nbytes), device(kCPU), allocator(nullptr) {
+    count_in();
+  }
   StorageImpl(const StorageImpl&) = delete;
   StorageImpl& operator=(const StorageImpl&) = delete;
   ~StorageImpl() {
+    g_live_storages.fetch_sub(1, std::memory_order_relaxed);
+    g_live_storage_bytes.fetch_sub(static_cast<int64_t>(nbytes), std::memory_order_relaxed);
     if (deleter)
       deleter(data);
     else if (allocator)
       allocator->deallocate(data, nbytes);
+  }
+
+  void count_in() {
+    g_live_storages.fetch_add(1, std::memory_order_relaxed);
+    g_live_storage_bytes.fetch_add(static_cast<int64_t>(nbytes), std::memory_order_relaxed);
   }
 
   void* data;

@@ -172,14 +172,14 @@ std::string Scalar::str() const {
 
 // ---- Op tables
 namespace {
-#define EMBER_NAME_ROW(Name, str, kind, expr) str,
+#define EMBER_NAME_ROW(Name, str, kind, expr, ...) str,
 const char* kUnaryNames[] = {EMBER_UNARY_OPS(EMBER_NAME_ROW)};
 const char* kBinaryNames[] = {EMBER_BINARY_OPS(EMBER_NAME_ROW)};
 #undef EMBER_NAME_ROW
-#define EMBER_KIND_ROW(Name, str, kind, expr) UnaryKind::kind,
+#define EMBER_KIND_ROW(Name, str, kind, expr, ...) UnaryKind::kind,
 const UnaryKind kUnaryKinds[] = {EMBER_UNARY_OPS(EMBER_KIND_ROW)};
 #undef EMBER_KIND_ROW
-#define EMBER_KIND_ROW(Name, str, kind, expr) BinaryKind::kind,
+#define EMBER_KIND_ROW(Name, str, kind, expr, ...) BinaryKind::kind,
 const BinaryKind kBinaryKinds[] = {EMBER_BINARY_OPS(EMBER_KIND_ROW)};
 #undef EMBER_KIND_ROW
 }  // namespace

@@ -39,6 +39,12 @@ int device_count();
 void synchronize();
 }  // namespace cuda
 
+namespace memory {
+// Storages alive right now, on any device, and their bytes (for leak checks in tests).
+int64_t live_storages();
+int64_t live_storage_bytes();
+}  // namespace memory
+
 // Threads used by CPU kernels (and by OpenBLAS, which is told the same number).
 void set_num_threads(int n);
 int get_num_threads();

@@ -1,5 +1,6 @@
 // The one header users include: the whole public API of ember.
 #pragma once
+#include "ember/autograd.h"
 #include "ember/device.h"
 #include "ember/dtype.h"
 #include "ember/error.h"

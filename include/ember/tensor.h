@@ -2,6 +2,7 @@
 // the layout (sizes, strides in elements, storage offset) and the dtype. Views share storage.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -21,6 +22,9 @@ namespace ember {
 
 struct TensorImpl;
 class TensorIndex;
+namespace autograd {
+class Node;
+}
 
 using DimList = std::vector<int64_t>;
 
@@ -64,6 +68,23 @@ class Tensor {
   std::string to_string() const;
   TensorImpl* impl() const { return impl_.get(); }
   const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+
+  // ---- Autograd (section 6; ember/autograd.h has the rest)
+  bool requires_grad() const;
+  // Only floating tensors can require grad; others throw TypeError.
+  Tensor& requires_grad_(bool requires_grad = true);
+  Tensor grad() const;       // undefined when there is none
+  Tensor& mutable_grad();    // assigning Tensor() clears it
+  // Without `gradient`, the tensor must hold one element.
+  void backward(const Tensor& gradient = {}, bool retain_graph = false, bool create_graph = false) const;
+  std::shared_ptr<autograd::Node> grad_fn() const;
+  bool is_leaf() const;
+  void retain_grad() const;
+  bool retains_grad() const;
+  // hook(grad) returns a replacement gradient, or an undefined tensor to keep it.
+  void register_hook(std::function<Tensor(const Tensor&)> hook) const;
+  Tensor& detach_();
+  uint64_t _version() const;  // the storage's version counter (Note [Version counters])
 
   // ---- Views (section 4): the result shares storage.
   Tensor view(const Shape& shape) const;

@@ -47,7 +47,7 @@ void binary_loop(const Tensor& out, const Tensor& a, const Tensor& b, F f) {
 void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha_s) {
   if (out.numel() == 0) return;
   switch (op) {
-#define EMBER_BINARY_CASE(Name, str, kind, expr)                                    \
+#define EMBER_BINARY_CASE(Name, str, kind, expr, ...)                                    \
   case BinaryOp::Name:                                                              \
     switch_all(a.dtype(), str, [&](auto tag) {                                      \
       using T = decltype(tag);                                                      \

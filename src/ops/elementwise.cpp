@@ -1,5 +1,6 @@
 // Front ends of the elementwise ops: dtype rules, broadcasting and in-place checks, then one
 // backend call. The op tables (op_table.h) give each op's name and dtype kind.
+#include "../autograd/formulas.h"
 #include "../core.h"
 
 namespace ember {
@@ -46,6 +47,12 @@ void check_alpha(BinaryOp op, DType compute, const Scalar& alpha) {
               "{}: boolean alpha is only supported for bool results, not {}", op_name(op), dtype_name(compute));
 }
 
+// t converted and broadcast for a kernel: an internal view, never part of the autograd graph.
+Tensor kernel_operand(const Tensor& t, DType dtype, const Shape& shape) {
+  NoGradGuard no_grad;
+  return expand_to(to_dtype(t, dtype), shape);
+}
+
 Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   const char* name = op_name(op);
   Device dev = common_device({&a, &b}, name);
@@ -55,12 +62,11 @@ Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& a
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), name);
   // References where no conversion or expansion is needed: this is every tiny op's path.
   Tensor a_tmp, b_tmp;
-  const Tensor& ac =
-      a.dtype() == ty.compute && a.sizes() == shape ? a : (a_tmp = expand_to(to_dtype(a, ty.compute), shape));
-  const Tensor& bc =
-      b.dtype() == ty.compute && b.sizes() == shape ? b : (b_tmp = expand_to(to_dtype(b, ty.compute), shape));
+  const Tensor& ac = a.dtype() == ty.compute && a.sizes() == shape ? a : (a_tmp = kernel_operand(a, ty.compute, shape));
+  const Tensor& bc = b.dtype() == ty.compute && b.sizes() == shape ? b : (b_tmp = kernel_operand(b, ty.compute, shape));
   Tensor out = empty_tensor(shape, ty.out, dev);
   if (out.numel() > 0) backend_for(dev.type()).binary(op, out, ac, bc, alpha);
+  if (autograd::needs_grad({&a, &b})) autograd::record_binary(op, out, a, b, alpha);
   return out;
 }
 
@@ -79,12 +85,13 @@ Tensor& run_binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar
   check_writable(self, name);
   check_alpha(op, ty.compute, alpha);
   check_int_division(op, ty.compute, other);
+  if (autograd::inplace_needs_grad(self, {&other}))
+    return autograd::inplace(self, name, [&](const Tensor& old) { return run_binary(op, old, other, alpha); });
   if (self.numel() == 0) return self;
   bool partial_overlap = other.is_alias_of(self) &&
                          !(other.storage_offset() == self.storage_offset() && other.strides() == self.strides());
   if (ty.compute == self.dtype() && ty.out == self.dtype() && !partial_overlap) {
-    Tensor oc = to_dtype(other, ty.compute);
-    backend_for(dev.type()).binary(op, self, self, expand_to(oc, shape), alpha);
+    backend_for(dev.type()).binary(op, self, self, kernel_operand(other, ty.compute, shape), alpha);
     self.impl()->bump_version();
   } else {
     self.copy_(run_binary(op, self, other, alpha));
@@ -119,12 +126,15 @@ Tensor run_unary(UnaryOp op, const Tensor& x, const UnaryParams& p = {}) {
   Tensor xc = to_dtype(x, in);
   Tensor result = empty_tensor(x.sizes(), out, x.device());
   if (result.numel() > 0) backend_for(x).unary(op, result, xc, p);
+  if (autograd::needs_grad({&x})) autograd::record_unary(op, result, x, p);
   return result;
 }
 
 Tensor& run_unary_(UnaryOp op, Tensor& x, const UnaryParams& p = {}) {
   check_defined(x, op_name(op));
   check_writable(x, op_name(op));
+  if (autograd::inplace_needs_grad(x))
+    return autograd::inplace(x, op_name(op), [&](const Tensor& old) { return run_unary(op, old, p); });
   Tensor r = run_unary(op, x, p);
   EMBER_CHECK(r.dtype() == x.dtype(), TypeError, "{}_: result type {} can't be cast to the desired output type {}",
               op_name(op), dtype_name(r.dtype()), dtype_name(x.dtype()));
@@ -200,7 +210,7 @@ Tensor& Tensor::exp_() { return run_unary_(UnaryOp::Exp, *this); }
 Tensor& Tensor::sqrt_() { return run_unary_(UnaryOp::Sqrt, *this); }
 
 // ---- Unary
-#define EMBER_UNARY_FN(Name, str, kind, expr) \
+#define EMBER_UNARY_FN(Name, str, kind, expr, ...) \
   Tensor unary_##Name(const Tensor& x) { return run_unary(UnaryOp::Name, x); }
 EMBER_UNARY_OPS(EMBER_UNARY_FN)
 #undef EMBER_UNARY_FN
@@ -291,10 +301,12 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   DType dt = result_type({&a, &b});
   Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"), b.sizes(), "where");
   Tensor out = empty_tensor(shape, dt, dev);
+  Tensor c = cond.device() == dev ? cond : cond.to(dev);
   if (out.numel() > 0) {
-    Tensor c = cond.device() == dev ? cond : cond.to(dev);
+    NoGradGuard no_grad;  // the broadcast views are internal
     backend_for(dev.type()).where(out, c.expand(shape), to_dtype(a, dt).expand(shape), to_dtype(b, dt).expand(shape));
   }
+  if (autograd::needs_grad({&a, &b}) && is_floating_point(dt)) autograd::record_where(out, c, a, b);
   return out;
 }
 Tensor where(const Tensor& c, const Tensor& a, const Scalar& b) { return where(c, a, wrap(b)); }

@@ -1,6 +1,7 @@
 // Gather/scatter front ends: index_select, gather, scatter(_add), index_add, masked ops,
 // nonzero, one_hot, sort and topk. Each index form becomes a tensor of element offsets plus
 // a strided view, and runs on the backend's two offset kernels (see dispatch.h).
+#include "../autograd/formulas.h"
 #include "../core.h"
 
 namespace ember {
@@ -61,6 +62,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index_in) {
   oshape[d] = index.numel();
   Tensor offsets = mul(index.reshape(oshape), x.stride(d)).expand(shape);
   backend_for(dev.type()).index_gather(out, broadcast_along(x, d, shape), offsets);
+  if (autograd::needs_grad({&x})) autograd::record_not_implemented(out, {x}, "index_select");
   return out;
 }
 
@@ -74,6 +76,7 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index_in) {
   if (out.numel() == 0 || x.dim() == 0) return out.numel() ? out.fill_(x.item()) : out;
   Tensor offsets = mul(index, x.stride(d));
   backend_for(dev.type()).index_gather(out, broadcast_along(x, d, index.sizes()), offsets);
+  if (autograd::needs_grad({&x})) autograd::record_not_implemented(out, {x}, "gather");
   return out;
 }
 
@@ -82,6 +85,8 @@ Tensor& scatter_into(Tensor& self, int64_t dim, const Tensor& index_in, const Te
                      const char* name) {
   Device dev = common_device({&self, &index_in, &src}, name);
   check_writable(self, name);
+  EMBER_CHECK(!autograd::inplace_needs_grad(self, {&src}), Error,
+              "{}: backward not implemented for in-place scatter on tensors that require grad", name);
   Tensor index = check_index(index_in, name);
   int64_t d = wrap_dim(dim, self.dim(), name);
   check_gather_shapes(self, d, index, name);
@@ -132,6 +137,8 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
 Tensor& Tensor::index_add_(int64_t dim_, const Tensor& index_in, const Tensor& source, const Scalar& alpha) {
   Device dev = common_device({this, &index_in, &source}, "index_add_");
   check_writable(*this, "index_add_");
+  EMBER_CHECK(!autograd::inplace_needs_grad(*this, {&source}), Error,
+              "index_add_: backward not implemented for in-place index_add on tensors that require grad");
   Tensor index = check_index(index_in, "index_add_");
   EMBER_CHECK(index.dim() <= 1, ShapeError, "index_add_: index must be 0-D or 1-D, but got shape {}",
               index.sizes().str());
@@ -225,8 +232,13 @@ std::tuple<Tensor, Tensor> sort(const Tensor& x, int64_t dim, bool descending) {
   Tensor values = empty_tensor(x.sizes(), x.dtype(), x.device());
   Tensor indices = empty_tensor(x.sizes(), kInt64, x.device());
   if (x.numel() == 0) return {values, indices};
-  if (x.dim() == 0) return {values.copy_(x), indices.fill_(0)};
-  backend_for(x).sort(values, indices, x, d, descending);
+  if (x.dim() == 0) {
+    NoGradGuard no_grad;
+    values.copy_(x), indices.fill_(0);
+  } else {
+    backend_for(x).sort(values, indices, x, d, descending);
+  }
+  if (autograd::needs_grad({&x})) autograd::record_select_along(values, x, indices, d, true, "SortBackward");
   return {values, indices};
 }
 

@@ -1,6 +1,7 @@
 // t.index({...}) and t.index_put_({...}, v): basic indexing (integers, slices, None,
 // Ellipsis) makes a view; bool masks and int64 tensors then gather or scatter through element
 // offsets, with PyTorch's placement rule for the indexed dims.
+#include "../autograd/formulas.h"
 #include "../core.h"
 
 namespace ember {
@@ -159,6 +160,7 @@ Tensor Tensor::index(const std::vector<TensorIndex>& indices) const {
   Advanced a = plan_advanced(ix, "index");
   Tensor out = empty_tensor(a.target.sizes(), dtype(), device());
   if (out.numel() > 0) backend_for(*this).index_gather(out, a.target, a.offsets);
+  if (autograd::needs_grad({this})) autograd::record_not_implemented(out, {*this}, "index (advanced indexing)");
   return out;
 }
 Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const {
@@ -173,6 +175,8 @@ Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor
     impl()->bump_version();
     return *this;
   }
+  EMBER_CHECK(!autograd::inplace_needs_grad(*this, {&value}), Error,
+              "index_put_: backward not implemented for advanced-index assignment on tensors that require grad");
   Advanced a = plan_advanced(ix, "index_put_");
   EMBER_CHECK(value.device() == device() || (value.dim() == 0 && value.is_cpu()), DeviceError,
               "index_put_: value on {} cannot be written into a tensor on {}", value.device().str(), device().str());

@@ -1,5 +1,6 @@
 // Joining, splitting and reordering: cat/stack/split/chunk/unbind are views and copies into
 // views; flip/roll/repeat/tril/triu are expressed with gather, narrow and where.
+#include "../autograd/formulas.h"
 #include "../core.h"
 
 namespace ember {
@@ -39,11 +40,15 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   Shape shape = ref.sizes();
   shape[d] = total;
   Tensor out = empty_tensor(shape, dt, ref.device());
-  int64_t offset = 0;
-  for (const Tensor* t : parts) {
-    if (t->size(d) > 0) out.narrow(d, offset, t->size(d)).copy_(*t);
-    offset += t->size(d);
+  {
+    NoGradGuard no_grad;  // one CatBackward node below instead of a copy node per part
+    int64_t offset = 0;
+    for (const Tensor* t : parts) {
+      if (t->size(d) > 0) out.narrow(d, offset, t->size(d)).copy_(*t);
+      offset += t->size(d);
+    }
   }
+  if (autograd::needs_grad(tensors) && is_floating_point(dt)) autograd::record_cat(out, tensors, d);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Front ends of the matrix products. Everything becomes one batched product
 // out (B, M, N) = beta * out + alpha * a (B, M, K) @ b (B, K, N) on the backend; operands are
 // passed as views (broadcast batch dims get stride 0), so BLAS sees transposes, not copies.
+#include "../autograd/formulas.h"
 #include "../core.h"
 
 namespace ember {
@@ -17,9 +18,13 @@ DType matmul_dtype(const Tensor& a, const Tensor& b, const char* name) {
 Tensor batched(const Tensor& a3, const Tensor& b3, Device dev) {
   const int64_t B = a3.size(0), M = a3.size(1), N = b3.size(2), K = a3.size(2);
   Tensor out = empty_tensor({B, M, N}, a3.dtype(), dev);
-  if (out.numel() == 0) return out;
-  if (K == 0) return out.fill_(0);
-  backend_for(dev.type()).gemm(out, a3, b3, 1.0, 0.0);
+  if (out.numel() > 0) {
+    if (K == 0)
+      backend_for(dev.type()).fill(out, 0);
+    else
+      backend_for(dev.type()).gemm(out, a3, b3, 1.0, 0.0);
+  }
+  if (autograd::needs_grad({&a3, &b3})) autograd::record_bmm(out, a3, b3);
   return out;
 }
 
@@ -127,14 +132,20 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, const Scalar&
   EMBER_CHECK(bs == shape, ShapeError, "addmm: bias of shape {} cannot be broadcast to the product's shape {}",
               bias.sizes().str(), shape.str());
   Tensor out = empty_tensor(shape, dt, dev);
-  if (out.numel() == 0) return out;
   double be = beta.to_double();
-  if (be == 0)
-    out.fill_(0);  // beta = 0 ignores bias entirely (even NaN), like PyTorch
-  else
-    out.copy_(bias);
-  if (a.size(1) == 0) return be == 1 || be == 0 ? out : out.mul_(beta);
-  backend_for(dev.type()).gemm(out.unsqueeze(0), a.unsqueeze(0), b.unsqueeze(0), alpha.to_double(), be);
+  if (out.numel() > 0) {
+    NoGradGuard no_grad;
+    if (be == 0)
+      out.fill_(0);  // beta = 0 ignores bias entirely (even NaN), like PyTorch
+    else
+      out.copy_(bias);
+    if (a.size(1) == 0) {
+      if (be != 1 && be != 0) out.mul_(beta);
+    } else {
+      backend_for(dev.type()).gemm(out.unsqueeze(0), a.unsqueeze(0), b.unsqueeze(0), alpha.to_double(), be);
+    }
+  }
+  if (autograd::needs_grad({&bias, &a, &b})) autograd::record_addmm(out, bias, a, b, beta, alpha);
   return out;
 }
 

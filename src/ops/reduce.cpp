@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "../autograd/formulas.h"
 #include "../core.h"
 
 namespace ember {
@@ -52,12 +53,30 @@ std::vector<bool> mask_of(const Tensor& x, const DimList& dims, const char* name
 Tensor sum_like(ReduceOp op, const Tensor& x, const DimList& dims, bool keepdim, const char* name) {
   auto mask = mask_of(x, dims, name);
   DType dt = is_integral(x.dtype(), true) ? kInt64 : x.dtype();
-  return reduce_masked(op, to_dtype(x, dt), mask, keepdim, name);
+  Tensor out;
+  {
+    NoGradGuard no_grad;  // the keepdim view is internal
+    out = reduce_masked(op, to_dtype(x, dt), mask, keepdim, name);
+  }
+  if (autograd::needs_grad({&x})) {
+    if (op == ReduceOp::Sum)
+      autograd::record_sum(out, x, mask, keepdim);
+    else
+      autograd::record_prod(out, x, mask, keepdim);
+  }
+  return out;
 }
 
 Tensor minmax(ReduceOp op, const Tensor& x, const DimList& dims, bool keepdim, const char* name) {
   auto mask = mask_of(x, dims, name);
-  return reduce_masked(op, x, mask, keepdim, name);
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = reduce_masked(op, x, mask, keepdim, name);
+  }
+  if (autograd::needs_grad({&x}))
+    autograd::record_extremum(out, x, mask, keepdim, op == ReduceOp::Max ? "AmaxBackward" : "AminBackward");
+  return out;
 }
 
 Tensor logical(ReduceOp op, const Tensor& x, const DimList& dims, bool keepdim, const char* name) {
@@ -139,8 +158,8 @@ Tensor mean(const Tensor& x, const DimList& dims, bool keepdim) {
   check_floating(x, "mean");
   auto mask = dim_mask(dims, x.dim(), "mean");
   int64_t n = x.dim() == 0 ? 1 : reduced_count(x, mask);
-  Tensor s = reduce_masked(ReduceOp::Sum, x, mask, keepdim, "mean");
-  return n == 0 ? s.fill_(std::nan("")) : s.div_(static_cast<double>(n));
+  if (n == 0) return reduce_masked(ReduceOp::Sum, x.detach(), mask, keepdim, "mean").fill_(std::nan(""));
+  return div(sum(x, dims, keepdim), static_cast<double>(n));
 }
 
 Tensor var(const Tensor& x, int64_t correction) { return var_impl(x, {}, correction, false, "var"); }
@@ -177,7 +196,7 @@ Tensor logsumexp(const Tensor& x, const DimList& dims, bool keepdim) {
   Tensor xf = x.is_floating_point() ? x : x.to(kFloat32);
   if (xf.numel() == 0) return log(sum(exp(xf), dims, keepdim));
   // Shift by the max (treating an infinite max as 0, so -inf lines give -inf, not NaN).
-  Tensor m = amax(xf, dims, true);
+  Tensor m = amax(xf.detach(), dims, true);  // a constant shift: its gradient cancels exactly
   m = where(isinf(m), zeros_like(m), m);
   Tensor r = add(log(sum(exp(sub(xf, m)), dims, true)), m);
   if (keepdim) return r;
@@ -196,9 +215,16 @@ std::tuple<Tensor, Tensor> arg_reduce(bool is_max, const Tensor& x, int64_t dim,
   ks[d] = 1;
   Tensor values = empty_tensor(ks, x.dtype(), x.device());
   Tensor indices = empty_tensor(ks, kInt64, x.device());
-  if (values.numel() > 0) backend_for(x).arg_reduce(is_max, values, indices, in, d);
-  if (x.dim() == 0) return {values.view({}), indices.view({})};
-  if (!keepdim) return {values.squeeze(d), indices.squeeze(d)};
+  {
+    NoGradGuard no_grad;
+    if (values.numel() > 0) backend_for(x).arg_reduce(is_max, values, indices, in, d);
+    if (x.dim() == 0) {
+      values = values.view({}), indices = indices.view({});
+    } else if (!keepdim) {
+      values = values.squeeze(d), indices = indices.squeeze(d);
+    }
+  }
+  if (autograd::needs_grad({&x})) autograd::record_select_along(values, x, indices, d, keepdim, is_max ? "MaxBackward" : "MinBackward");
   return {values, indices};
 }
 }  // namespace
@@ -235,8 +261,18 @@ Tensor scan(ScanOp op, const Tensor& x, int64_t dim, const char* name) {
   Tensor in = to_dtype(x, dt);
   Tensor out = empty_tensor(x.sizes(), dt, x.device());
   if (out.numel() == 0) return out;
-  if (x.dim() == 0) return out.copy_(in);
-  backend_for(x).scan(op, out, in, d);
+  if (x.dim() == 0) {
+    NoGradGuard no_grad;
+    out.copy_(in);
+  } else {
+    backend_for(x).scan(op, out, in, d);
+  }
+  if (autograd::needs_grad({&x}) && out.is_floating_point()) {
+    if (op == ScanOp::CumSum)
+      autograd::record_cumsum(out, x, d);
+    else
+      autograd::record_cumprod(out, x, d);
+  }
   return out;
 }
 Tensor softmax_impl(const Tensor& x, int64_t dim, bool log, const char* name) {
@@ -245,8 +281,11 @@ Tensor softmax_impl(const Tensor& x, int64_t dim, bool log, const char* name) {
   Tensor in = x.is_floating_point() ? x : x.to(kFloat32);
   Tensor out = empty_tensor(x.sizes(), in.dtype(), x.device());
   if (out.numel() == 0) return out;
-  if (x.dim() == 0) return log ? out.fill_(0) : out.fill_(1);
-  backend_for(x).softmax(out, in, d, log);
+  if (x.dim() == 0)
+    out.fill_(log ? 0 : 1);
+  else
+    backend_for(x).softmax(out, in, d, log);
+  if (autograd::needs_grad({&x}) && x.is_floating_point()) autograd::record_softmax(out, x, d, log);
   return out;
 }
 }  // namespace

@@ -1,0 +1,159 @@
+// Autograd: grad mode, graph nodes, backward/grad, custom functions, gradcheck and anomaly
+// detection. Tensor's own autograd methods (requires_grad_, backward, grad, ...) are in
+// tensor.h; this header adds the rest of api.md section 6.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ember/tensor.h"
+
+namespace ember {
+namespace autograd {
+
+class Node;
+
+// An input slot of a node: gradients flowing along the edge go to `function`.
+struct Edge {
+  std::shared_ptr<Node> function;
+  uint32_t input_nr = 0;
+  bool is_valid() const { return function != nullptr; }
+};
+
+// One recorded operation. apply() takes the gradient of the node's output and returns one
+// gradient per next edge (undefined where an input needs none).
+class Node {
+ public:
+  virtual ~Node();
+  virtual std::string name() const = 0;
+  const std::vector<Edge>& next_edges() const { return next_edges_; }
+  virtual std::vector<Tensor> apply(const Tensor& grad_output) = 0;
+  // Frees saved tensors after a backward without retain_graph.
+  virtual void release_saved() {}
+  uint64_t sequence_nr() const { return sequence_nr_; }
+
+  // Functions applied to the incoming gradient before apply() (register_hook, retain_grad).
+  std::vector<std::function<Tensor(const Tensor&)>> pre_hooks;
+
+ protected:
+  Node();
+  std::vector<Edge> next_edges_;
+  uint64_t sequence_nr_;
+
+  friend struct NodeBuilder;
+};
+
+// Thread-local switch for recording.
+struct GradMode {
+  static bool is_enabled();
+  static void set_enabled(bool enabled);
+};
+
+class NoGradGuard {
+ public:
+  NoGradGuard() : prev_(GradMode::is_enabled()) { GradMode::set_enabled(false); }
+  ~NoGradGuard() { GradMode::set_enabled(prev_); }
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+ private:
+  bool prev_;
+};
+
+class EnableGradGuard {
+ public:
+  EnableGradGuard() : prev_(GradMode::is_enabled()) { GradMode::set_enabled(true); }
+  ~EnableGradGuard() { GradMode::set_enabled(prev_); }
+  EnableGradGuard(const EnableGradGuard&) = delete;
+  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
+ private:
+  bool prev_;
+};
+
+// While alive, backward checks every node's gradients for NaN and throws naming the node.
+class DetectAnomalyGuard {
+ public:
+  DetectAnomalyGuard();
+  ~DetectAnomalyGuard();
+  DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
+  DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
+  static bool is_enabled();
+
+ private:
+  bool prev_;
+};
+
+// Gradients of outputs with respect to inputs, without touching any .grad.
+std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
+                         const std::vector<Tensor>& grad_outputs = {}, bool retain_graph = false,
+                         bool create_graph = false, bool allow_unused = false);
+
+// Runs backward from several roots at once (Tensor::backward is the one-root case).
+void backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots = {}, bool retain_graph = false,
+              bool create_graph = false);
+
+// Compares analytic gradients of fn (whose inputs and output are float64) with central
+// differences; throws Error naming the worst element when they disagree, returns true else.
+bool gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& fn, const std::vector<Tensor>& inputs,
+               double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3);
+// gradcheck of the first derivatives (vector-Jacobian products with a random direction).
+bool gradgradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& fn, const std::vector<Tensor>& inputs,
+                   double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3);
+
+// ---- Custom functions: struct F : Function<F> { static Tensor forward(AutogradContext*, ...);
+//      static std::vector<Tensor> backward(AutogradContext*, std::vector<Tensor> grad_outputs); }
+class AutogradContext {
+ public:
+  void save_for_backward(std::vector<Tensor> tensors);
+  std::vector<Tensor> get_saved_variables() const;
+  void mark_dirty(const std::vector<Tensor>&) {}
+  // Free-form storage for non-tensor values.
+  std::vector<double> saved_data;
+
+ private:
+  std::vector<Tensor> saved_;
+  std::vector<uint64_t> versions_;
+  bool released_ = false;
+  friend struct CustomFunctionAccess;
+};
+
+struct CustomFunctionAccess {
+  using Backward = std::function<std::vector<Tensor>(AutogradContext*, std::vector<Tensor>)>;
+  static Tensor record(const std::string& name, std::shared_ptr<AutogradContext> ctx, const std::vector<Tensor>& inputs,
+                       Tensor output, Backward backward);
+};
+
+template <typename Derived>
+struct Function {
+  template <typename... Args>
+  static Tensor apply(Args&&... args) {
+    auto ctx = std::make_shared<AutogradContext>();
+    std::vector<Tensor> inputs;
+    collect(inputs, args...);
+    Tensor out;
+    {
+      NoGradGuard no_grad;
+      out = Derived::forward(ctx.get(), std::forward<Args>(args)...);
+    }
+    return CustomFunctionAccess::record(
+        typeid(Derived).name(), ctx, inputs, out,
+        [](AutogradContext* c, std::vector<Tensor> g) { return Derived::backward(c, g); });
+  }
+
+ private:
+  static void collect(std::vector<Tensor>&) {}
+  template <typename T, typename... Rest>
+  static void collect(std::vector<Tensor>& out, const T& first, const Rest&... rest) {
+    if constexpr (std::is_same<std::decay_t<T>, Tensor>::value) out.push_back(first);
+    collect(out, rest...);
+  }
+};
+
+}  // namespace autograd
+
+using autograd::NoGradGuard;
+
+}  // namespace ember

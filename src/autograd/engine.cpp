@@ -1,0 +1,220 @@
+// The backward engine: dependency counting over the reachable graph, then one pass in
+// topological order, all with explicit stacks (no recursion on graph depth, neither here nor
+// when a graph is destroyed: see Node::~Node).
+#include <algorithm>
+#include <unordered_map>
+
+#include "../core.h"
+#include "meta.h"
+#include "nodes.h"
+
+namespace ember {
+namespace autograd {
+
+namespace {
+thread_local bool t_grad_enabled = true;
+thread_local bool t_anomaly = false;
+
+// Note [Iterative graph destruction]
+// Destroying the last handle of a long chain would destroy node after node recursively (each
+// node owns its next edges and its saved inputs, which own their grad_fn). Instead, a node's
+// destructor hands the nodes it owned to a per-thread list that the outermost destructor drains.
+thread_local bool t_draining = false;
+thread_local std::vector<std::shared_ptr<Node>>* t_pending = nullptr;
+}  // namespace
+
+bool GradMode::is_enabled() { return t_grad_enabled; }
+void GradMode::set_enabled(bool enabled) { t_grad_enabled = enabled; }
+
+DetectAnomalyGuard::DetectAnomalyGuard() : prev_(t_anomaly) { t_anomaly = true; }
+DetectAnomalyGuard::~DetectAnomalyGuard() { t_anomaly = prev_; }
+bool DetectAnomalyGuard::is_enabled() { return t_anomaly; }
+
+void defer_release(std::shared_ptr<Node>&& node) {
+  if (!node) return;
+  if (!t_pending) t_pending = new std::vector<std::shared_ptr<Node>>();  // lives for the thread
+  t_pending->push_back(std::move(node));
+}
+
+void drain_released_nodes() {
+  if (t_draining || !t_pending) return;
+  t_draining = true;
+  while (!t_pending->empty()) {
+    std::shared_ptr<Node> n = std::move(t_pending->back());
+    t_pending->pop_back();
+    n.reset();  // may run ~Node, which only defers (t_draining is set)
+  }
+  t_draining = false;
+}
+
+Node::~Node() {
+  for (auto& e : next_edges_) defer_release(std::move(e.function));
+  drain_released_nodes();
+}
+
+FormulaNode::~FormulaNode() {
+  // Saved inputs own their grad_fn: hand those over too (see Note [Iterative graph destruction]).
+  for (auto& s : saved_) {
+    Tensor t = s.take();
+    if (t.defined() && t.impl_ptr().use_count() == 1) {
+      if (AutogradMeta* m = meta_of(t)) defer_release(std::move(m->grad_fn));
+    }
+  }
+}
+
+namespace {
+
+struct RootGrad {
+  Edge edge;
+  Tensor grad;
+};
+
+// Runs the graph from the roots. With `capture`, gradients arriving at the captured edges'
+// nodes are returned instead of accumulated, and leaves' .grad are left alone.
+std::vector<Tensor> run_backward(const std::vector<RootGrad>& roots, bool retain_graph, bool create_graph,
+                                 const std::vector<Edge>* capture) {
+  // 1. Dependencies: how many edges lead into each reachable node.
+  std::unordered_map<Node*, int> deps;
+  std::vector<Node*> stack;
+  for (const auto& r : roots)
+    if (r.edge.function && deps.emplace(r.edge.function.get(), 0).second) stack.push_back(r.edge.function.get());
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    for (const Edge& e : n->next_edges()) {
+      if (!e.function) continue;
+      auto [it, inserted] = deps.emplace(e.function.get(), 0);
+      ++it->second;
+      if (inserted) stack.push_back(e.function.get());
+    }
+  }
+
+  std::unordered_map<Node*, size_t> captured;
+  std::vector<Tensor> captured_grads;
+  if (capture) {
+    captured_grads.resize(capture->size());
+    for (size_t i = 0; i < capture->size(); ++i)
+      if ((*capture)[i].function) captured.emplace((*capture)[i].function.get(), i);
+  }
+
+  // 2. One pass in topological order, summing the gradients that arrive at each node.
+  std::unordered_map<Node*, Tensor> buffers;
+  std::unordered_map<Node*, std::shared_ptr<Node>> keep_alive;
+  auto add_grad = [&](const std::shared_ptr<Node>& n, const Tensor& g) {
+    Tensor& slot = buffers[n.get()];
+    slot = slot.defined() ? slot + g : g;
+    keep_alive.emplace(n.get(), n);
+  };
+  std::vector<Node*> ready;
+  for (const auto& r : roots) {
+    if (!r.edge.function) continue;
+    add_grad(r.edge.function, r.grad);
+  }
+  for (const auto& r : roots) {
+    Node* n = r.edge.function.get();
+    if (n && deps[n] == 0 && std::find(ready.begin(), ready.end(), n) == ready.end()) ready.push_back(n);
+  }
+
+  NoGradGuard no_grad;
+  GradMode::set_enabled(create_graph);
+  while (!ready.empty()) {
+    Node* n = ready.back();
+    ready.pop_back();
+    Tensor g;
+    auto buf = buffers.find(n);
+    if (buf != buffers.end()) {
+      g = std::move(buf->second);
+      buffers.erase(buf);
+    }
+    if (!g.defined()) {  // no gradient arrived: nothing to run, but release what depends on it
+      for (const Edge& e : n->next_edges())
+        if (e.function && --deps[e.function.get()] == 0) ready.push_back(e.function.get());
+      continue;
+    }
+    for (auto& hook : n->pre_hooks) {
+      Tensor r = hook(g);
+      if (r.defined()) g = r;
+    }
+    auto cap = captured.find(n);
+    std::vector<Tensor> grads;
+    if (cap != captured.end()) {
+      captured_grads[cap->second] = g;
+      if (dynamic_cast<AccumulateGrad*>(n) == nullptr) grads = n->apply(g);
+    } else if (capture && dynamic_cast<AccumulateGrad*>(n)) {
+      // autograd::grad never writes .grad
+    } else {
+      grads = n->apply(g);
+    }
+    if (t_anomaly) {
+      for (const Tensor& t : grads)
+        EMBER_CHECK(!t.defined() || !t.is_floating_point() || !isnan(t).any().item<bool>(), Error,
+                    "anomaly detected: function {} returned NaN values in its gradient", n->name());
+    }
+    const auto& edges = n->next_edges();
+    for (size_t i = 0; i < edges.size() && i < grads.size(); ++i) {
+      const Edge& e = edges[i];
+      if (!e.function) continue;
+      if (grads[i].defined()) add_grad(e.function, grads[i]);
+      if (--deps[e.function.get()] == 0) ready.push_back(e.function.get());
+    }
+    if (!retain_graph) n->release_saved();
+  }
+  return captured_grads;
+}
+
+Tensor default_grad(const Tensor& root, const char* op) {
+  EMBER_CHECK(root.numel() == 1, Error,
+              "{}: grad can be implicitly created only for tensors with one element; this output has shape {}; pass "
+              "a gradient",
+              op, root.sizes().str());
+  return ones_like(root);
+}
+
+std::vector<RootGrad> make_roots(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grads, const char* op) {
+  EMBER_CHECK(grads.empty() || grads.size() == outputs.size(), ValueError, "{}: got {} gradients for {} outputs", op,
+              grads.size(), outputs.size());
+  std::vector<RootGrad> roots;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const Tensor& out = outputs[i];
+    check_defined(out, op);
+    EMBER_CHECK(requires_grad(out), Error,
+                "{}: element {} of the outputs does not require grad and has no grad_fn (did you call "
+                "requires_grad_() on the inputs, and compute outside NoGradGuard?)",
+                op, i);
+    Tensor g = i < grads.size() && grads[i].defined() ? grads[i] : default_grad(out, op);
+    EMBER_CHECK(g.sizes() == out.sizes(), ShapeError, "{}: gradient of shape {} does not match output shape {}", op,
+                g.sizes().str(), out.sizes().str());
+    roots.push_back({gradient_edge(out), g});
+  }
+  return roots;
+}
+
+}  // namespace
+
+void backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots, bool retain_graph,
+              bool create_graph) {
+  auto r = make_roots(roots, grad_roots, "backward");
+  run_backward(r, retain_graph || create_graph, create_graph, nullptr);
+}
+
+std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
+                         const std::vector<Tensor>& grad_outputs, bool retain_graph, bool create_graph,
+                         bool allow_unused) {
+  auto r = make_roots(outputs, grad_outputs, "grad");
+  std::vector<Edge> edges;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    check_defined(inputs[i], "grad");
+    EMBER_CHECK(requires_grad(inputs[i]), Error, "grad: input {} does not require grad", i);
+    edges.push_back(gradient_edge(inputs[i]));
+  }
+  std::vector<Tensor> result = run_backward(r, retain_graph || create_graph, create_graph, &edges);
+  for (size_t i = 0; i < result.size(); ++i)
+    EMBER_CHECK(result[i].defined() || allow_unused, Error,
+                "grad: one of the differentiated tensors (input {}) appears to not have been used in the graph; "
+                "pass allow_unused=true if this is intended",
+                i);
+  return result;
+}
+
+}  // namespace autograd
+}  // namespace ember

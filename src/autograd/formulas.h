@@ -1,0 +1,44 @@
+// Backward formulas, one recording function per op family. The op front ends (src/ops/) call
+// these after running the forward kernel, only when autograd::needs_grad(...) is true. Every
+// formula is written with ember's own ops, so gradients are themselves differentiable.
+#pragma once
+#include "../op_table.h"
+#include "meta.h"
+
+namespace ember {
+namespace autograd {
+
+// Elementwise (formulas_elementwise.cpp)
+void record_unary(UnaryOp op, Tensor& out, const Tensor& x, const UnaryParams& p);
+void record_binary(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha);
+void record_where(Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b);
+void record_copy(Tensor& out, const Tensor& src, const char* name);  // clone, to(dtype), contiguous
+
+// Reductions (formulas_reduce.cpp)
+void record_sum(Tensor& out, const Tensor& x, const std::vector<bool>& mask, bool keepdim);
+void record_prod(Tensor& out, const Tensor& x, const std::vector<bool>& mask, bool keepdim);
+void record_extremum(Tensor& out, const Tensor& x, const std::vector<bool>& mask, bool keepdim, const char* name);
+void record_select_along(Tensor& values, const Tensor& x, const Tensor& indices, int64_t dim, bool keepdim,
+                         const char* name);  // max(dim), min(dim), sort, topk
+void record_cumsum(Tensor& out, const Tensor& x, int64_t dim);
+void record_cumprod(Tensor& out, const Tensor& x, int64_t dim);
+void record_softmax(Tensor& out, const Tensor& x, int64_t dim, bool log);
+
+// Linear algebra
+void record_bmm(Tensor& out, const Tensor& a, const Tensor& b);  // (B,M,K) @ (B,K,N)
+void record_addmm(Tensor& out, const Tensor& bias, const Tensor& a, const Tensor& b, const Scalar& beta,
+                  const Scalar& alpha);
+
+// Views and reordering (formulas_views.cpp)
+void record_reshape(Tensor& out, const Tensor& x, const char* name);  // view, reshape, squeeze, ...
+void record_permute(Tensor& out, const Tensor& x, const DimList& dims);
+void record_expand(Tensor& out, const Tensor& x);
+void record_slice(Tensor& out, const Tensor& x, int64_t dim, int64_t start, int64_t step);
+void record_select(Tensor& out, const Tensor& x, int64_t dim, int64_t index);
+void record_as_strided(Tensor& out, const Tensor& x, const char* name);  // unsupported: throws at backward
+void record_cat(Tensor& out, const std::vector<Tensor>& inputs, int64_t dim);
+// Marks an op with no backward formula: backward through it throws naming the op.
+void record_not_implemented(Tensor& out, const std::vector<Tensor>& inputs, const char* name);
+
+}  // namespace autograd
+}  // namespace ember

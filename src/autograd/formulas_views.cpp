@@ -1,0 +1,86 @@
+// Backward formulas of the view ops and of cat: views pass gradients back through the inverse
+// reshaping, permutation, broadcast sum or a zero-filled tensor with the viewed region set.
+#include "../core.h"
+#include "formulas.h"
+
+namespace ember {
+namespace autograd {
+namespace {
+
+void mark_view(Tensor& out) { ensure_meta(out).is_view = true; }
+
+void check_no_double_backward(const char* name) {
+  EMBER_CHECK(!GradMode::is_enabled(), Error, "double backward (create_graph=true) is not implemented for {}", name);
+}
+
+}  // namespace
+
+void record_reshape(Tensor& out, const Tensor& x, const char* name) {
+  const Shape xs = x.sizes();
+  record(out, name, {x}, {},
+         [xs](const Tensor& g, const std::vector<Tensor>&) { return std::vector<Tensor>{g.reshape(xs)}; });
+  mark_view(out);
+}
+
+void record_permute(Tensor& out, const Tensor& x, const DimList& dims) {
+  DimList inverse(dims.size());
+  for (size_t i = 0; i < dims.size(); ++i) inverse[wrap_dim(dims[i], x.dim(), "permute")] = static_cast<int64_t>(i);
+  record(out, "PermuteBackward", {x}, {},
+         [inverse](const Tensor& g, const std::vector<Tensor>&) { return std::vector<Tensor>{g.permute(inverse)}; });
+  mark_view(out);
+}
+
+void record_expand(Tensor& out, const Tensor& x) {
+  const Shape xs = x.sizes();
+  record(out, "ExpandBackward", {x}, {},
+         [xs](const Tensor& g, const std::vector<Tensor>&) { return std::vector<Tensor>{sum_to(g, xs)}; });
+  mark_view(out);
+}
+
+void record_slice(Tensor& out, const Tensor& x, int64_t dim, int64_t start, int64_t step) {
+  const Shape xs = x.sizes();
+  record(out, "SliceBackward", {x}, {}, [xs, dim, start, step](const Tensor& g, const std::vector<Tensor>&) {
+    check_no_double_backward("SliceBackward");
+    Tensor gx = zeros(xs, g.options());
+    gx.slice(dim, start, start + g.size(dim) * step, step).copy_(g);
+    return std::vector<Tensor>{gx};
+  });
+  mark_view(out);
+}
+
+void record_select(Tensor& out, const Tensor& x, int64_t dim, int64_t index) {
+  const Shape xs = x.sizes();
+  record(out, "SelectBackward", {x}, {}, [xs, dim, index](const Tensor& g, const std::vector<Tensor>&) {
+    check_no_double_backward("SelectBackward");
+    Tensor gx = zeros(xs, g.options());
+    gx.select(dim, index).copy_(g);
+    return std::vector<Tensor>{gx};
+  });
+  mark_view(out);
+}
+
+void record_as_strided(Tensor& out, const Tensor& x, const char* name) {
+  record_not_implemented(out, {x}, name);
+  mark_view(out);
+}
+
+void record_cat(Tensor& out, const std::vector<Tensor>& inputs, int64_t dim) {
+  std::vector<int64_t> sizes;
+  for (const Tensor& t : inputs) sizes.push_back(t.dim() == 1 && t.numel() == 0 ? -1 : t.size(dim));
+  record(out, "CatBackward", inputs, {}, [sizes, dim](const Tensor& g, const std::vector<Tensor>&) {
+    std::vector<Tensor> grads;
+    int64_t offset = 0;
+    for (int64_t s : sizes) {
+      if (s < 0) {  // a skipped empty 1-D input
+        grads.push_back(Tensor());
+        continue;
+      }
+      grads.push_back(g.narrow(dim, offset, s));
+      offset += s;
+    }
+    return grads;
+  });
+}
+
+}  // namespace autograd
+}  // namespace ember

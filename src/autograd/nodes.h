@@ -1,0 +1,42 @@
+// The two node kinds of the graph: FormulaNode (an op's backward formula over saved
+// variables) and AccumulateGrad (adds a leaf's gradient into its .grad).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "meta.h"
+
+namespace ember {
+namespace autograd {
+
+class FormulaNode final : public Node {
+ public:
+  FormulaNode(const char* name, std::vector<SavedVariable> saved, Formula formula);
+  ~FormulaNode() override;
+  std::string name() const override { return name_; }
+  std::vector<Tensor> apply(const Tensor& grad) override;
+  void release_saved() override;
+  void set_inputs(const std::vector<Tensor>& inputs);
+
+ private:
+  std::string name_;
+  std::vector<SavedVariable> saved_;
+  Formula formula_;
+  std::vector<Shape> input_shapes_;
+  std::vector<DType> input_dtypes_;
+  bool released_ = false;
+};
+
+class AccumulateGrad final : public Node {
+ public:
+  explicit AccumulateGrad(const Tensor& leaf);
+  std::string name() const override { return "AccumulateGrad"; }
+  std::vector<Tensor> apply(const Tensor& grad) override;
+  const Tensor& leaf() const { return leaf_; }
+
+ private:
+  Tensor leaf_;
+};
+
+}  // namespace autograd
+}  // namespace ember
