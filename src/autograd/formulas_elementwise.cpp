@@ -23,6 +23,7 @@ Formula unary_formula(UnaryOp op, const UnaryParams& p) {
     return [p](const Tensor& g, const std::vector<Tensor>& saved) { \
       const Tensor& x = saved[0];                                   \
       (void)x;                                                      \
+      (void)g;                                                      \
       (void)p;                                                      \
       return std::vector<Tensor>{deriv};                            \
     };
