@@ -152,6 +152,14 @@ std::vector<Workload> workloads() {
        unary({kM, kM}, [](T x) { return x.t().contiguous(); })},
       {"W8", "softmax(-1) [4096,1024]", Unit::GBs, 2 * kF * kM * 1024,
        unary({kM, 1024}, [](T x) { return x.softmax(-1); })},
+      // W10: x of 16 floats requiring grad, y = y * 1.0001 + 0.5 a hundred times, then backward.
+      {"W10", "autograd 100 ops fwd+bwd", Unit::NsPerOp, 1, [] {
+         return Op([x = ember::rand({16}).requires_grad_()]() mutable {
+           Tensor y = x;
+           for (int i = 0; i < 100; ++i) y = y * 1.0001 + 0.5;
+           y.sum().backward();
+         });
+       }},
   };
 }
 

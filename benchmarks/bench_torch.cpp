@@ -44,6 +44,13 @@ const std::map<std::string, Maker>& workloads() {
       {"bmm 64x[128,128]", binary({64, 128, 128}, {64, 128, 128}, [](T a, T b) { return at::bmm(a, b); })},
       {"t().contiguous() [4096,4096]", unary({kM, kM}, [](T x) { return x.t().contiguous(); })},
       {"softmax(-1) [4096,1024]", unary({kM, 1024}, [](T x) { return x.softmax(-1); })},
+      {"autograd 100 ops fwd+bwd", [] {
+         return Op([x = at::rand({16}).requires_grad_()]() mutable {
+           at::Tensor y = x;
+           for (int i = 0; i < 100; ++i) y = y * 1.0001 + 0.5;
+           y.sum().backward();
+         });
+       }},
   };
   return table;
 }

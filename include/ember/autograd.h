@@ -14,6 +14,7 @@ namespace ember {
 namespace autograd {
 
 class Node;
+struct Engine;
 
 // An input slot of a node: gradients flowing along the edge go to `function`.
 struct Edge {
@@ -42,7 +43,13 @@ class Node {
   std::vector<Edge> next_edges_;
   uint64_t sequence_nr_;
 
-  friend struct NodeBuilder;
+ private:
+  // Scratch state of the backward pass that is running (one at a time per graph).
+  uint64_t visit_epoch_ = 0;
+  int pending_deps_ = 0;
+  int capture_slot_ = -1;
+  Tensor pending_grad_;
+  friend struct Engine;
 };
 
 // Thread-local switch for recording.

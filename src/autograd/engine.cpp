@@ -2,7 +2,7 @@
 // topological order, all with explicit stacks (no recursion on graph depth, neither here nor
 // when a graph is destroyed: see Node::~Node).
 #include <algorithm>
-#include <unordered_map>
+#include <atomic>
 
 #include "../core.h"
 #include "meta.h"
@@ -69,98 +69,92 @@ struct RootGrad {
   Tensor grad;
 };
 
+}  // namespace
+
 // Runs the graph from the roots. With `capture`, gradients arriving at the captured edges'
-// nodes are returned instead of accumulated, and leaves' .grad are left alone.
-std::vector<Tensor> run_backward(const std::vector<RootGrad>& roots, bool retain_graph, bool create_graph,
+// nodes are returned instead of accumulated, and leaves' .grad are left alone. Per-node state
+// lives in the nodes (pending_deps_, pending_grad_, visit_epoch_): no maps on this hot path.
+struct Engine {
+  static std::vector<Tensor> run(const std::vector<RootGrad>& roots, bool retain_graph, bool create_graph,
                                  const std::vector<Edge>* capture) {
-  // 1. Dependencies: how many edges lead into each reachable node.
-  std::unordered_map<Node*, int> deps;
-  std::vector<Node*> stack;
-  for (const auto& r : roots)
-    if (r.edge.function && deps.emplace(r.edge.function.get(), 0).second) stack.push_back(r.edge.function.get());
-  while (!stack.empty()) {
-    Node* n = stack.back();
-    stack.pop_back();
-    for (const Edge& e : n->next_edges()) {
-      if (!e.function) continue;
-      auto [it, inserted] = deps.emplace(e.function.get(), 0);
-      ++it->second;
-      if (inserted) stack.push_back(e.function.get());
+    static std::atomic<uint64_t> next_epoch{1};
+    const uint64_t epoch = next_epoch++;
+    // 1. Dependencies: how many edges lead into each reachable node.
+    std::vector<Node*> stack;
+    auto visit = [&](Node* n) {
+      if (n->visit_epoch_ == epoch) return false;
+      n->visit_epoch_ = epoch;
+      n->pending_deps_ = 0;
+      n->capture_slot_ = -1;
+      n->pending_grad_ = Tensor();
+      stack.push_back(n);
+      return true;
+    };
+    for (const auto& r : roots)
+      if (r.edge.function) visit(r.edge.function.get());
+    while (!stack.empty()) {
+      Node* n = stack.back();
+      stack.pop_back();
+      for (const Edge& e : n->next_edges()) {
+        if (!e.function) continue;
+        visit(e.function.get());
+        ++e.function->pending_deps_;
+      }
     }
-  }
+    std::vector<Tensor> captured(capture ? capture->size() : 0);
+    if (capture)
+      for (size_t i = 0; i < capture->size(); ++i)
+        if (Node* n = (*capture)[i].function.get(); n && n->visit_epoch_ == epoch) n->capture_slot_ = static_cast<int>(i);
 
-  std::unordered_map<Node*, size_t> captured;
-  std::vector<Tensor> captured_grads;
-  if (capture) {
-    captured_grads.resize(capture->size());
-    for (size_t i = 0; i < capture->size(); ++i)
-      if ((*capture)[i].function) captured.emplace((*capture)[i].function.get(), i);
-  }
+    // 2. One pass in topological order, summing the gradients that arrive at each node.
+    auto add_grad = [](Node* n, const Tensor& g) { n->pending_grad_ = n->pending_grad_.defined() ? n->pending_grad_ + g : g; };
+    std::vector<Node*> ready;
+    for (const auto& r : roots)
+      if (r.edge.function) add_grad(r.edge.function.get(), r.grad);
+    for (const auto& r : roots) {
+      Node* n = r.edge.function.get();
+      if (n && n->pending_deps_ == 0 && std::find(ready.begin(), ready.end(), n) == ready.end()) ready.push_back(n);
+    }
 
-  // 2. One pass in topological order, summing the gradients that arrive at each node.
-  std::unordered_map<Node*, Tensor> buffers;
-  std::unordered_map<Node*, std::shared_ptr<Node>> keep_alive;
-  auto add_grad = [&](const std::shared_ptr<Node>& n, const Tensor& g) {
-    Tensor& slot = buffers[n.get()];
-    slot = slot.defined() ? slot + g : g;
-    keep_alive.emplace(n.get(), n);
-  };
-  std::vector<Node*> ready;
-  for (const auto& r : roots) {
-    if (!r.edge.function) continue;
-    add_grad(r.edge.function, r.grad);
+    NoGradGuard no_grad;
+    GradMode::set_enabled(create_graph);
+    while (!ready.empty()) {
+      Node* n = ready.back();
+      ready.pop_back();
+      Tensor g = std::move(n->pending_grad_);
+      n->pending_grad_ = Tensor();
+      if (!g.defined()) {  // no gradient arrived: nothing to run, but release what depends on it
+        for (const Edge& e : n->next_edges())
+          if (e.function && --e.function->pending_deps_ == 0) ready.push_back(e.function.get());
+        continue;
+      }
+      for (auto& hook : n->pre_hooks) {
+        Tensor r = hook(g);
+        if (r.defined()) g = r;
+      }
+      const bool is_leaf = dynamic_cast<AccumulateGrad*>(n) != nullptr;
+      if (n->capture_slot_ >= 0) captured[static_cast<size_t>(n->capture_slot_)] = g;
+      std::vector<Tensor> grads;
+      if (!(capture && is_leaf)) grads = n->apply(g);  // autograd::grad never writes .grad
+      if (t_anomaly) {
+        for (const Tensor& t : grads)
+          EMBER_CHECK(!t.defined() || !t.is_floating_point() || !isnan(t).any().item<bool>(), Error,
+                      "anomaly detected: function {} returned NaN values in its gradient", n->name());
+      }
+      const auto& edges = n->next_edges();
+      for (size_t i = 0; i < edges.size(); ++i) {
+        Node* next = edges[i].function.get();
+        if (!next) continue;
+        if (i < grads.size() && grads[i].defined()) add_grad(next, grads[i]);
+        if (--next->pending_deps_ == 0) ready.push_back(next);
+      }
+      if (!retain_graph) n->release_saved();
+    }
+    return captured;
   }
-  for (const auto& r : roots) {
-    Node* n = r.edge.function.get();
-    if (n && deps[n] == 0 && std::find(ready.begin(), ready.end(), n) == ready.end()) ready.push_back(n);
-  }
+};
 
-  NoGradGuard no_grad;
-  GradMode::set_enabled(create_graph);
-  while (!ready.empty()) {
-    Node* n = ready.back();
-    ready.pop_back();
-    Tensor g;
-    auto buf = buffers.find(n);
-    if (buf != buffers.end()) {
-      g = std::move(buf->second);
-      buffers.erase(buf);
-    }
-    if (!g.defined()) {  // no gradient arrived: nothing to run, but release what depends on it
-      for (const Edge& e : n->next_edges())
-        if (e.function && --deps[e.function.get()] == 0) ready.push_back(e.function.get());
-      continue;
-    }
-    for (auto& hook : n->pre_hooks) {
-      Tensor r = hook(g);
-      if (r.defined()) g = r;
-    }
-    auto cap = captured.find(n);
-    std::vector<Tensor> grads;
-    if (cap != captured.end()) {
-      captured_grads[cap->second] = g;
-      if (dynamic_cast<AccumulateGrad*>(n) == nullptr) grads = n->apply(g);
-    } else if (capture && dynamic_cast<AccumulateGrad*>(n)) {
-      // autograd::grad never writes .grad
-    } else {
-      grads = n->apply(g);
-    }
-    if (t_anomaly) {
-      for (const Tensor& t : grads)
-        EMBER_CHECK(!t.defined() || !t.is_floating_point() || !isnan(t).any().item<bool>(), Error,
-                    "anomaly detected: function {} returned NaN values in its gradient", n->name());
-    }
-    const auto& edges = n->next_edges();
-    for (size_t i = 0; i < edges.size() && i < grads.size(); ++i) {
-      const Edge& e = edges[i];
-      if (!e.function) continue;
-      if (grads[i].defined()) add_grad(e.function, grads[i]);
-      if (--deps[e.function.get()] == 0) ready.push_back(e.function.get());
-    }
-    if (!retain_graph) n->release_saved();
-  }
-  return captured_grads;
-}
+namespace {
 
 Tensor default_grad(const Tensor& root, const char* op) {
   EMBER_CHECK(root.numel() == 1, Error,
@@ -194,7 +188,7 @@ std::vector<RootGrad> make_roots(const std::vector<Tensor>& outputs, const std::
 void backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots, bool retain_graph,
               bool create_graph) {
   auto r = make_roots(roots, grad_roots, "backward");
-  run_backward(r, retain_graph || create_graph, create_graph, nullptr);
+  Engine::run(r, retain_graph || create_graph, create_graph, nullptr);
 }
 
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
@@ -207,7 +201,7 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
     EMBER_CHECK(requires_grad(inputs[i]), Error, "grad: input {} does not require grad", i);
     edges.push_back(gradient_edge(inputs[i]));
   }
-  std::vector<Tensor> result = run_backward(r, retain_graph || create_graph, create_graph, &edges);
+  std::vector<Tensor> result = Engine::run(r, retain_graph || create_graph, create_graph, &edges);
   for (size_t i = 0; i < result.size(); ++i)
     EMBER_CHECK(result[i].defined() || allow_unused, Error,
                 "grad: one of the differentiated tensors (input {}) appears to not have been used in the graph; "
