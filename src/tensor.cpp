@@ -72,14 +72,14 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
 DType result_type(std::initializer_list<const Tensor*> tensors) {
   const DType first = (*tensors.begin())->impl()->dtype;
   bool same = true;
-  for (const Tensor* t : tensors) same = same && t->impl()->dtype == first;
+  for (const Tensor* t : tensors) same = same && t->impl()->dtype == first && !t->impl()->wrapped_number;
   if (same) return first;
   // Three ranks of operands, each promoted within itself, then combined by category.
   std::optional<DType> dim_t, zero_t, wrapped_t;
   auto update = [](std::optional<DType>& slot, DType d) { slot = slot ? promote_types(*slot, d) : d; };
   for (const Tensor* t : tensors) {
     if (t->impl()->wrapped_number)
-      update(wrapped_t, t->dtype());
+      update(wrapped_t, is_floating_point(t->dtype()) ? kFloat32 : t->dtype());  // a Python float counts as float32
     else if (t->dim() == 0)
       update(zero_t, t->dtype());
     else

@@ -86,7 +86,8 @@ Tensor& run_binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar
   check_alpha(op, ty.compute, alpha);
   check_int_division(op, ty.compute, other);
   if (autograd::inplace_needs_grad(self, {&other}))
-    return autograd::inplace(self, name, [&](const Tensor& old) { return run_binary(op, old, other, alpha); });
+    return autograd::inplace(self, (std::string(name) + "_").c_str(),
+                             [&](const Tensor& old) { return run_binary(op, old, other, alpha); });
   if (self.numel() == 0) return self;
   bool partial_overlap = other.is_alias_of(self) &&
                          !(other.storage_offset() == self.storage_offset() && other.strides() == self.strides());
@@ -99,7 +100,9 @@ Tensor& run_binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar
   return self;
 }
 
-Tensor wrap(const Scalar& s) { return wrap_scalar(s, s.default_dtype()); }
+// Doubles are kept in float64 (their value must not be rounded before a float64 op); for type
+// promotion a wrapped float counts as the default float32, see result_type.
+Tensor wrap(const Scalar& s) { return wrap_scalar(s, s.is_floating_point() ? kFloat64 : s.default_dtype()); }
 
 Tensor run_unary(UnaryOp op, const Tensor& x, const UnaryParams& p = {}) {
   const char* name = op_name(op);
@@ -134,7 +137,8 @@ Tensor& run_unary_(UnaryOp op, Tensor& x, const UnaryParams& p = {}) {
   check_defined(x, op_name(op));
   check_writable(x, op_name(op));
   if (autograd::inplace_needs_grad(x))
-    return autograd::inplace(x, op_name(op), [&](const Tensor& old) { return run_unary(op, old, p); });
+    return autograd::inplace(x, (std::string(op_name(op)) + "_").c_str(),
+                             [&](const Tensor& old) { return run_unary(op, old, p); });
   Tensor r = run_unary(op, x, p);
   EMBER_CHECK(r.dtype() == x.dtype(), TypeError, "{}_: result type {} can't be cast to the desired output type {}",
               op_name(op), dtype_name(r.dtype()), dtype_name(x.dtype()));
