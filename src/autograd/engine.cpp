@@ -3,6 +3,7 @@
 // when a graph is destroyed: see Node::~Node).
 #include <algorithm>
 #include <atomic>
+#include <unordered_map>
 
 #include "../core.h"
 #include "meta.h"
@@ -104,10 +105,37 @@ struct Engine {
     std::vector<Tensor> captured(capture ? capture->size() : 0);
     if (capture)
       for (size_t i = 0; i < capture->size(); ++i)
-        if (Node* n = (*capture)[i].function.get(); n && n->visit_epoch_ == epoch) n->capture_slot_ = static_cast<int>(i);
+        if (Node* n = (*capture)[i].function.get(); n && n->visit_epoch_ == epoch)
+          n->capture_slot_ = static_cast<int>(i);
+    // With `capture`, only nodes with a captured node below them run (like PyTorch's exec_info):
+    // the others neither compute gradients nor free their saved tensors.
+    std::unordered_map<Node*, bool> needed;
+    if (capture) {
+      std::vector<std::pair<Node*, size_t>> dfs;  // post-order walk: (node, next edge to visit)
+      for (const auto& r : roots)
+        if (r.edge.function && needed.emplace(r.edge.function.get(), false).second)
+          dfs.emplace_back(r.edge.function.get(), 0);
+      while (!dfs.empty()) {
+        auto& [n, i] = dfs.back();
+        const auto& edges = n->next_edges();
+        if (i < edges.size()) {
+          Node* child = edges[i++].function.get();
+          if (child && needed.emplace(child, false).second) dfs.emplace_back(child, 0);
+          continue;
+        }
+        bool any = false;
+        for (const Edge& e : edges)
+          if (e.function && (e.function->capture_slot_ >= 0 || needed[e.function.get()])) any = true;
+        needed[n] = any;
+        dfs.pop_back();
+      }
+    }
 
     // 2. One pass in topological order, summing the gradients that arrive at each node.
-    auto add_grad = [](Node* n, const Tensor& g) { n->pending_grad_ = n->pending_grad_.defined() ? n->pending_grad_ + g : g; };
+    auto add_grad = [&](Node* n, const Tensor& g) {
+      if (capture && n->capture_slot_ < 0 && !needed[n]) return;  // no use for it
+      n->pending_grad_ = n->pending_grad_.defined() ? n->pending_grad_ + g : g;
+    };
     std::vector<Node*> ready;
     for (const auto& r : roots)
       if (r.edge.function) add_grad(r.edge.function.get(), r.grad);
@@ -132,10 +160,11 @@ struct Engine {
         Tensor r = hook(g);
         if (r.defined()) g = r;
       }
-      const bool is_leaf = dynamic_cast<AccumulateGrad*>(n) != nullptr;
       if (n->capture_slot_ >= 0) captured[static_cast<size_t>(n->capture_slot_)] = g;
+      // autograd::grad never writes .grad: AccumulateGrad has no next edges, so is never needed.
+      const bool run = !capture || needed[n];
       std::vector<Tensor> grads;
-      if (!(capture && is_leaf)) grads = n->apply(g);  // autograd::grad never writes .grad
+      if (run) grads = n->apply(g);
       if (t_anomaly) {
         for (const Tensor& t : grads)
           EMBER_CHECK(!t.defined() || !t.is_floating_point() || !isnan(t).any().item<bool>(), Error,
@@ -148,7 +177,7 @@ struct Engine {
         if (i < grads.size() && grads[i].defined()) add_grad(next, grads[i]);
         if (--next->pending_deps_ == 0) ready.push_back(next);
       }
-      if (!retain_graph) n->release_saved();
+      if (run && !retain_graph) n->release_saved();
     }
     return captured;
   }

@@ -40,5 +40,24 @@ void record_cat(Tensor& out, const std::vector<Tensor>& inputs, int64_t dim);
 // Marks an op with no backward formula: backward through it throws naming the op.
 void record_not_implemented(Tensor& out, const std::vector<Tensor>& inputs, const char* name);
 
+// Gather, scatter and indexing (formulas_index.cpp). `index` is the int64 index tensor; a
+// scatter with a Scalar value passes an undefined src.
+void record_index_select(Tensor& out, const Tensor& x, int64_t dim, const Tensor& index);
+void record_gather(Tensor& out, const Tensor& x, int64_t dim, const Tensor& index);
+void record_scatter(Tensor& out, const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+void record_scatter_add(Tensor& out, const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+void record_index_add(Tensor& out, const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source,
+                      const Scalar& alpha);
+void record_index(Tensor& out, const Tensor& x, const std::vector<TensorIndex>& indices);  // advanced indexing
+void record_index_put(Tensor& out, const Tensor& x, const std::vector<TensorIndex>& indices, const Tensor& values,
+                      bool accumulate);
+
 }  // namespace autograd
+
+// Out-of-place, differentiable x.index_put_(indices, values) (src/ops/indexing.cpp): a copy of
+// x with values written at the positions x.index(indices) reads, added there when accumulate
+// (duplicates then accumulate). Used by the in-place index_put_ and by indexing backward.
+Tensor index_put_functional(const Tensor& x, const std::vector<TensorIndex>& indices, const Tensor& values,
+                            bool accumulate);
+
 }  // namespace ember

@@ -1,6 +1,8 @@
 // Gather/scatter front ends: index_select, gather, scatter(_add), index_add, masked ops,
 // nonzero, one_hot, sort and topk. Each index form becomes a tensor of element offsets plus
 // a strided view, and runs on the backend's two offset kernels (see dispatch.h).
+#include <algorithm>
+
 #include "../autograd/formulas.h"
 #include "../core.h"
 
@@ -62,7 +64,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index_in) {
   oshape[d] = index.numel();
   Tensor offsets = mul(index.reshape(oshape), x.stride(d)).expand(shape);
   backend_for(dev.type()).index_gather(out, broadcast_along(x, d, shape), offsets);
-  if (autograd::needs_grad({&x})) autograd::record_not_implemented(out, {x}, "index_select");
+  if (autograd::needs_grad({&x})) autograd::record_index_select(out, x, d, index);
   return out;
 }
 
@@ -73,25 +75,28 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index_in) {
   check_gather_shapes(x, d, index, "gather");
   check_range(index, x.dim() == 0 ? 1 : x.size(d), false, "gather", d);
   Tensor out = empty_tensor(index.sizes(), x.dtype(), dev);
-  if (out.numel() == 0 || x.dim() == 0) return out.numel() ? out.fill_(x.item()) : out;
-  Tensor offsets = mul(index, x.stride(d));
-  backend_for(dev.type()).index_gather(out, broadcast_along(x, d, index.sizes()), offsets);
-  if (autograd::needs_grad({&x})) autograd::record_not_implemented(out, {x}, "gather");
+  if (out.numel() > 0 && x.dim() == 0) {
+    out.fill_(x.item());
+  } else if (out.numel() > 0) {
+    Tensor offsets = mul(index, x.stride(d));
+    backend_for(dev.type()).index_gather(out, broadcast_along(x, d, index.sizes()), offsets);
+  }
+  if (autograd::needs_grad({&x})) autograd::record_gather(out, x, d, index);
   return out;
 }
 
 namespace {
-Tensor& scatter_into(Tensor& self, int64_t dim, const Tensor& index_in, const Tensor& src, bool accumulate,
-                     const char* name) {
+// Writes src (a same-rank tensor at least as large as index, or a 0-dim value broadcast to
+// index's shape) into self at index along dim, adding when accumulate. No autograd.
+void scatter_write(Tensor& self, int64_t dim, const Tensor& index_in, const Tensor& src, bool accumulate,
+                   const char* name) {
   Device dev = common_device({&self, &index_in, &src}, name);
   check_writable(self, name);
-  EMBER_CHECK(!autograd::inplace_needs_grad(self, {&src}), Error,
-              "{}: backward not implemented for in-place scatter on tensors that require grad", name);
   Tensor index = check_index(index_in, name);
   int64_t d = wrap_dim(dim, self.dim(), name);
   check_gather_shapes(self, d, index, name);
   check_range(index, self.dim() == 0 ? 1 : self.size(d), false, name, d);
-  if (index.numel() == 0) return self;
+  if (index.numel() == 0) return;
   Tensor values;
   if (src.dim() == 0 && (is_wrapped(src) || index.dim() > 0)) {
     values = to_dtype(src, self.dtype()).expand(index.sizes());
@@ -111,57 +116,118 @@ Tensor& scatter_into(Tensor& self, int64_t dim, const Tensor& index_in, const Te
   Tensor offsets = mul(idx, target.stride(d));
   backend_for(dev.type()).index_scatter(broadcast_along(target, d, idx.sizes()), vals, offsets, accumulate);
   self.impl()->bump_version();
+}
+
+// scatter / scatter_add out of place: the write runs on a copy without recording, then one
+// node is recorded (the in-place forms reuse this through autograd::inplace). src_is_value:
+// src wraps a Scalar and takes no gradient.
+Tensor scatter_copy(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate,
+                    bool src_is_value, const char* name) {
+  check_defined(x, name);
+  check_defined(src, name);
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = x.clone();
+    scatter_write(out, dim, index, src, accumulate, name);
+  }
+  if (autograd::needs_grad({&x, &src})) {
+    int64_t d = wrap_dim(dim, x.dim(), name);
+    Tensor idx = check_index(index, name);
+    if (accumulate)
+      autograd::record_scatter_add(out, x, d, idx, src);
+    else
+      autograd::record_scatter(out, x, d, idx, src_is_value ? Tensor() : src);
+  }
+  return out;
+}
+
+Tensor& scatter_inplace(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate,
+                        bool src_is_value, const char* name) {
+  check_defined(self, name);
+  check_defined(src, name);
+  if (autograd::inplace_needs_grad(self, {&src})) {
+    check_writable(self, name);
+    return autograd::inplace(self, name, [&](const Tensor& old) {
+      return scatter_copy(old, dim, index, src, accumulate, src_is_value, name);
+    });
+  }
+  scatter_write(self, dim, index, src, accumulate, name);
   return self;
 }
 }  // namespace
 
 Tensor& Tensor::scatter_(int64_t dim, const Tensor& index, const Tensor& src) {
-  return scatter_into(*this, dim, index, src, false, "scatter_");
+  return scatter_inplace(*this, dim, index, src, false, false, "scatter_");
 }
 Tensor& Tensor::scatter_(int64_t dim, const Tensor& index, const Scalar& v) {
-  return scatter_into(*this, dim, index, wrap_scalar(v, dtype()), false, "scatter_");
+  return scatter_inplace(*this, dim, index, wrap_scalar(v, dtype()), false, true, "scatter_");
 }
 Tensor& Tensor::scatter_add_(int64_t dim, const Tensor& index, const Tensor& src) {
-  return scatter_into(*this, dim, index, src, true, "scatter_add_");
+  return scatter_inplace(*this, dim, index, src, true, false, "scatter_add_");
 }
 Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
-  return x.clone().scatter_(dim, index, src);
+  return scatter_copy(x, dim, index, src, false, false, "scatter");
 }
 Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& v) {
-  return x.clone().scatter_(dim, index, v);
+  check_defined(x, "scatter");
+  return scatter_copy(x, dim, index, wrap_scalar(v, x.dtype()), false, true, "scatter");
 }
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
-  return x.clone().scatter_add_(dim, index, src);
+  return scatter_copy(x, dim, index, src, true, false, "scatter_add");
 }
 
-Tensor& Tensor::index_add_(int64_t dim_, const Tensor& index_in, const Tensor& source, const Scalar& alpha) {
-  Device dev = common_device({this, &index_in, &source}, "index_add_");
-  check_writable(*this, "index_add_");
-  EMBER_CHECK(!autograd::inplace_needs_grad(*this, {&source}), Error,
-              "index_add_: backward not implemented for in-place index_add on tensors that require grad");
+namespace {
+// self[..., index[i], ...] += alpha * source[..., i, ...] along dim_. No autograd.
+void index_add_write(Tensor& target, int64_t dim_, const Tensor& index_in, const Tensor& source, const Scalar& alpha) {
+  Device dev = common_device({&target, &index_in, &source}, "index_add_");
+  check_writable(target, "index_add_");
   Tensor index = check_index(index_in, "index_add_");
   EMBER_CHECK(index.dim() <= 1, ShapeError, "index_add_: index must be 0-D or 1-D, but got shape {}",
               index.sizes().str());
-  Tensor self = dim() == 0 ? view({1}) : *this;
+  Tensor self = target.dim() == 0 ? target.view({1}) : target;
   Tensor src = source.dim() == 0 ? source.view({1}) : source;
   int64_t d = wrap_dim(dim_, self.dim(), "index_add_");
   Shape expect = self.sizes();
   expect[d] = index.numel();
   EMBER_CHECK(src.sizes() == expect, ShapeError,
               "index_add_: source of shape {} does not match the expected shape {} (self {}, {} indices)",
-              source.sizes().str(), expect.str(), sizes().str(), index.numel());
+              source.sizes().str(), expect.str(), target.sizes().str(), index.numel());
   check_range(index, self.size(d), false, "index_add_", d);
-  if (src.numel() == 0) return *this;
-  Tensor values = to_dtype(alpha.to_double() == 1.0 ? src : ember::mul(src, alpha), dtype());
+  if (src.numel() == 0) return;
+  Tensor values = to_dtype(alpha.to_double() == 1.0 ? src : ember::mul(src, alpha), target.dtype());
   Shape oshape(static_cast<size_t>(self.dim()), 1);
   oshape[d] = index.numel();
   Tensor offsets = ember::mul(index.reshape(oshape), self.stride(d)).expand(expect);
   backend_for(dev.type()).index_scatter(broadcast_along(self, d, expect), values, offsets, true);
-  impl()->bump_version();
+  target.impl()->bump_version();
+}
+}  // namespace
+
+Tensor& Tensor::index_add_(int64_t dim_, const Tensor& index_in, const Tensor& source, const Scalar& alpha) {
+  check_defined(*this, "index_add_");
+  check_defined(source, "index_add_");
+  if (autograd::inplace_needs_grad(*this, {&source})) {
+    check_writable(*this, "index_add_");
+    return autograd::inplace(*this, "index_add_",
+                             [&](const Tensor& old) { return ember::index_add(old, dim_, index_in, source, alpha); });
+  }
+  index_add_write(*this, dim_, index_in, source, alpha);
   return *this;
 }
 Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
-  return x.clone().index_add_(dim, index, source, alpha);
+  check_defined(x, "index_add");
+  check_defined(source, "index_add");
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = x.clone();
+    index_add_write(out, dim, index, source, alpha);
+  }
+  if (autograd::needs_grad({&x, &source}))
+    autograd::record_index_add(out, x, wrap_dim(dim, std::max<int64_t>(x.dim(), 1), "index_add"),
+                               check_index(index, "index_add"), source, alpha);
+  return out;
 }
 
 Tensor masked_select(const Tensor& x, const Tensor& mask) {

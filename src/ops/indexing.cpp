@@ -160,35 +160,65 @@ Tensor Tensor::index(const std::vector<TensorIndex>& indices) const {
   Advanced a = plan_advanced(ix, "index");
   Tensor out = empty_tensor(a.target.sizes(), dtype(), device());
   if (out.numel() > 0) backend_for(*this).index_gather(out, a.target, a.offsets);
-  if (autograd::needs_grad({this})) autograd::record_not_implemented(out, {*this}, "index (advanced indexing)");
+  if (autograd::needs_grad({this})) autograd::record_index(out, *this, indices);
   return out;
 }
 Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const {
   return index(std::vector<TensorIndex>(indices));
 }
 
-Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor& value) {
-  check_defined(value, "index_put_");
-  Indexed ix = apply_indices(*this, indices, "index_put_");
+namespace {
+// Writes value (broadcast to the indexing result's shape) into self at indices, adding when
+// accumulate (duplicate positions then accumulate). No autograd.
+void index_put_write(Tensor& self, const std::vector<TensorIndex>& indices, const Tensor& value, bool accumulate,
+                     const char* name) {
+  check_defined(value, name);
+  Indexed ix = apply_indices(self, indices, name);
   if (ix.indices.empty()) {
-    ix.view.copy_(value);
-    impl()->bump_version();
-    return *this;
+    if (accumulate)
+      ix.view.add_(value);
+    else
+      ix.view.copy_(value);
+    self.impl()->bump_version();
+    return;
   }
-  EMBER_CHECK(!autograd::inplace_needs_grad(*this, {&value}), Error,
-              "index_put_: backward not implemented for advanced-index assignment on tensors that require grad");
-  Advanced a = plan_advanced(ix, "index_put_");
-  EMBER_CHECK(value.device() == device() || (value.dim() == 0 && value.is_cpu()), DeviceError,
-              "index_put_: value on {} cannot be written into a tensor on {}", value.device().str(), device().str());
-  Shape b = broadcast_shapes(a.target.sizes(), value.sizes(), "index_put_");
+  Advanced a = plan_advanced(ix, name);
+  EMBER_CHECK(value.device() == self.device() || (value.dim() == 0 && value.is_cpu()), DeviceError,
+              "{}: value on {} cannot be written into a tensor on {}", name, value.device().str(), self.device().str());
+  Shape b = broadcast_shapes(a.target.sizes(), value.sizes(), name);
   EMBER_CHECK(b == a.target.sizes(), ShapeError,
-              "index_put_: shape mismatch: value tensor of shape {} cannot be broadcast to indexing result of shape {}",
+              "{}: shape mismatch: value tensor of shape {} cannot be broadcast to indexing result of shape {}", name,
               value.sizes().str(), a.target.sizes().str());
-  if (a.target.numel() == 0) return *this;
-  Tensor v = to_dtype(value, dtype());
-  if (v.device() != device()) v = v.to(device());
-  backend_for(*this).index_scatter(a.target, v.expand(a.target.sizes()), a.offsets, false);
-  impl()->bump_version();
+  if (a.target.numel() == 0) return;
+  Tensor v = to_dtype(value, self.dtype());
+  if (v.device() != self.device()) v = v.to(self.device());
+  backend_for(self).index_scatter(a.target, v.expand(a.target.sizes()), a.offsets, accumulate);
+  self.impl()->bump_version();
+}
+}  // namespace
+
+Tensor index_put_functional(const Tensor& x, const std::vector<TensorIndex>& indices, const Tensor& values,
+                            bool accumulate) {
+  check_defined(x, "index_put");
+  check_defined(values, "index_put");
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = x.clone();
+    index_put_write(out, indices, values, accumulate, "index_put");
+  }
+  if (autograd::needs_grad({&x, &values})) autograd::record_index_put(out, x, indices, values, accumulate);
+  return out;
+}
+
+Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor& value) {
+  check_defined(*this, "index_put_");
+  check_defined(value, "index_put_");
+  if (autograd::inplace_needs_grad(*this, {&value})) {
+    return autograd::inplace(*this, "index_put_",
+                             [&](const Tensor& old) { return index_put_functional(old, indices, value, false); });
+  }
+  index_put_write(*this, indices, value, false, "index_put_");
   return *this;
 }
 Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Scalar& value) {
