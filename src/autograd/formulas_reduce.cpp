@@ -22,11 +22,6 @@ DimList dims_of(const std::vector<bool>& mask) {
   return d;
 }
 
-// Formulas that build their result with in-place writes are not differentiable themselves.
-void check_no_double_backward(const char* name) {
-  EMBER_CHECK(!GradMode::is_enabled(), Error, "double backward (create_graph=true) is not implemented for {}", name);
-}
-
 // Reverse cumulative sum along dim: out[i] = sum_{j >= i} g[j], with differentiable ops.
 Tensor reverse_cumsum(const Tensor& g, int64_t dim) { return g.sum(dim, true) - g.cumsum(dim) + g; }
 
@@ -74,9 +69,7 @@ void record_extremum(Tensor& out, const Tensor& x, const std::vector<bool>& mask
 void record_select_along(Tensor& values, const Tensor& x, const Tensor& indices, int64_t dim, bool keepdim,
                          const char* name) {
   const Shape xs = x.sizes();
-  std::string node = name;
-  record(values, name, {x}, {indices}, [xs, dim, keepdim, node](const Tensor& g, const std::vector<Tensor>& s) {
-    check_no_double_backward(node.c_str());
+  record(values, name, {x}, {indices}, [xs, dim, keepdim](const Tensor& g, const std::vector<Tensor>& s) {
     Tensor idx = s[0], gg = g;
     if (xs.empty()) return std::vector<Tensor>{g.reshape(xs)};
     if (!keepdim && idx.dim() < static_cast<int64_t>(xs.size())) {
@@ -95,10 +88,16 @@ void record_cumsum(Tensor& out, const Tensor& x, int64_t dim) {
 void record_cumprod(Tensor& out, const Tensor& x, int64_t dim) {
   record(out, "CumprodBackward", {x}, {x}, [dim](const Tensor& g, const std::vector<Tensor>& s) {
     const Tensor& x = s[0];
-    EMBER_CHECK(!eq(x, 0).any().item<bool>(), Error,
-                "backward not implemented for cumprod of an input that contains zeros");
-    Tensor y = x.cumprod(dim);
-    return std::vector<Tensor>{reverse_cumsum(g * y, dim) / x};
+    if (!eq(x, 0).any().item<bool>()) return std::vector<Tensor>{reverse_cumsum(g * x.cumprod(dim), dim) / x};
+    // With zeros, dividing by x is undefined: gx[k] = sum_{j >= k} g[j] prod_{i <= j, i != k} x[i], built
+    // from the (n, n) matrix whose row k is x with x[k] replaced by 1. xt: (..., n) -> others: (..., n, n).
+    Tensor xt = x.transpose(dim, -1), gt = g.transpose(dim, -1);
+    const int64_t n = xt.size(-1);
+    Shape square = xt.sizes();
+    square.insert(square.size() - 1, n);
+    Tensor diag = eye(n, n, TensorOptions(kBool).device(x.device()));
+    Tensor others = where(diag, ones({}, x.options()), xt.unsqueeze(-2).expand(square)).cumprod(-1).triu();
+    return std::vector<Tensor>{(others * gt.unsqueeze(-2)).sum(-1).transpose(dim, -1)};
   });
 }
 

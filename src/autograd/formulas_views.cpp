@@ -9,8 +9,27 @@ namespace {
 
 void mark_view(Tensor& out) { ensure_meta(out).is_view = true; }
 
-void check_no_double_backward(const char* name) {
-  EMBER_CHECK(!GradMode::is_enabled(), Error, "double backward (create_graph=true) is not implemented for {}", name);
+// Zeros of shape xs with g at positions start, start + step, ... along dim, built from
+// differentiable ops (cat, reshape, narrow) so that double backward works through it.
+// g: xs with dim of size m -> (..., m, step, ...) with zeros after each g -> xs.
+Tensor embed_slice(const Tensor& g, const Shape& xs, int64_t dim, int64_t start, int64_t step) {
+  const int64_t n = xs[dim], m = g.size(dim);
+  auto zeros_along = [&](int64_t k, const Tensor& like, int64_t d) {
+    Shape s = like.sizes();
+    s[d] = k;
+    return zeros(s, like.options());
+  };
+  Tensor spread = g;
+  if (step > 1 && m > 0) {
+    Tensor gu = g.unsqueeze(dim + 1);
+    Shape merged = g.sizes();
+    merged[dim] = m * step;
+    spread = cat({gu, zeros_along(step - 1, gu, dim + 1)}, dim + 1).reshape(merged);
+    spread = spread.narrow(dim, 0, std::min(m * step, n - start));
+  }
+  const int64_t after = n - start - spread.size(dim);
+  if (start == 0 && after == 0) return spread;
+  return cat({zeros_along(start, g, dim), spread, zeros_along(after, g, dim)}, dim);
 }
 
 }  // namespace
@@ -40,7 +59,7 @@ void record_expand(Tensor& out, const Tensor& x) {
 void record_slice(Tensor& out, const Tensor& x, int64_t dim, int64_t start, int64_t step) {
   const Shape xs = x.sizes();
   record(out, "SliceBackward", {x}, {}, [xs, dim, start, step](const Tensor& g, const std::vector<Tensor>&) {
-    check_no_double_backward("SliceBackward");
+    if (GradMode::is_enabled()) return std::vector<Tensor>{embed_slice(g, xs, dim, start, step)};  // create_graph
     Tensor gx = zeros(xs, g.options());
     gx.slice(dim, start, start + g.size(dim) * step, step).copy_(g);
     return std::vector<Tensor>{gx};
@@ -51,7 +70,7 @@ void record_slice(Tensor& out, const Tensor& x, int64_t dim, int64_t start, int6
 void record_select(Tensor& out, const Tensor& x, int64_t dim, int64_t index) {
   const Shape xs = x.sizes();
   record(out, "SelectBackward", {x}, {}, [xs, dim, index](const Tensor& g, const std::vector<Tensor>&) {
-    check_no_double_backward("SelectBackward");
+    if (GradMode::is_enabled()) return std::vector<Tensor>{embed_slice(g.unsqueeze(dim), xs, dim, index, 1)};
     Tensor gx = zeros(xs, g.options());
     gx.select(dim, index).copy_(g);
     return std::vector<Tensor>{gx};

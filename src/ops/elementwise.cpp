@@ -203,6 +203,10 @@ Tensor& Tensor::pow_(const Scalar& e) { return run_binary_(BinaryOp::Pow, *this,
 Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) {
   check_defined(*this, "clamp_");
   check_writable(*this, "clamp_");
+  if (autograd::inplace_needs_grad(*this)) {
+    EMBER_CHECK(is_floating_point(), TypeError, "clamp_: integer tensors cannot require grad");
+    return autograd::inplace(*this, "clamp_", [&](const Tensor& old) { return ember::clamp(old, lo, hi); });
+  }
   Tensor r = ember::clamp(*this, lo, hi);
   EMBER_CHECK(r.dtype() == dtype(), TypeError, "clamp_: result type {} can't be cast to the desired output type {}",
               dtype_name(r.dtype()), dtype_name(dtype()));

@@ -169,12 +169,31 @@ Tensor var(const Tensor& x, int64_t dim, int64_t correction, bool keepdim) {
 Tensor var(const Tensor& x, const DimList& dims, int64_t correction, bool keepdim) {
   return var_impl(x, dims, correction, keepdim, "var");
 }
-Tensor std(const Tensor& x, int64_t correction) { return sqrt(var_impl(x, {}, correction, false, "std")); }
+namespace {
+// v^(1/q) whose gradient is 0 where v == 0 (like PyTorch's std and norm backward), where the
+// chain rule through sqrt/pow would give 0 * inf = NaN.
+Tensor root(const Tensor& v, double q) {
+  Tensor r;
+  {
+    NoGradGuard no_grad;
+    r = q == 2 ? sqrt(v) : pow(v, 1.0 / q);
+  }
+  if (autograd::needs_grad({&v}))
+    autograd::record(r, q == 2 ? "SqrtBackward" : "PowBackward", {v}, {v},
+                     [q](const Tensor& g, const std::vector<Tensor>& s) {
+                       Tensor d = g * pow(s[0], 1.0 / q - 1) / q;
+                       return std::vector<Tensor>{where(eq(s[0], 0), zeros_like(d), d)};
+                     });
+  return r;
+}
+}  // namespace
+
+Tensor std(const Tensor& x, int64_t correction) { return root(var_impl(x, {}, correction, false, "std"), 2); }
 Tensor std(const Tensor& x, int64_t dim, int64_t correction, bool keepdim) {
-  return sqrt(var_impl(x, {dim}, correction, keepdim, "std"));
+  return root(var_impl(x, {dim}, correction, keepdim, "std"), 2);
 }
 Tensor std(const Tensor& x, const DimList& dims, int64_t correction, bool keepdim) {
-  return sqrt(var_impl(x, dims, correction, keepdim, "std"));
+  return root(var_impl(x, dims, correction, keepdim, "std"), 2);
 }
 
 Tensor norm(const Tensor& x, const Scalar& p, const DimList& dims, bool keepdim) {
@@ -185,8 +204,8 @@ Tensor norm(const Tensor& x, const Scalar& p, const DimList& dims, bool keepdim)
   if (std::isinf(pv)) return pv > 0 ? amax(a, dims, keepdim) : amin(a, dims, keepdim);
   if (pv == 0) return sum(ne(x, 0).to(x.dtype()), dims, keepdim);
   if (pv == 1) return sum(a, dims, keepdim);
-  if (pv == 2) return sqrt(sum(mul(a, a), dims, keepdim));
-  return pow(sum(pow(a, pv), dims, keepdim), 1.0 / pv);
+  if (pv == 2) return root(sum(mul(a, a), dims, keepdim), 2);
+  return root(sum(pow(a, pv), dims, keepdim), pv);
 }
 
 Tensor logsumexp(const Tensor& x) { return logsumexp(x, DimList{}, false); }
@@ -224,7 +243,8 @@ std::tuple<Tensor, Tensor> arg_reduce(bool is_max, const Tensor& x, int64_t dim,
       values = values.squeeze(d), indices = indices.squeeze(d);
     }
   }
-  if (autograd::needs_grad({&x})) autograd::record_select_along(values, x, indices, d, keepdim, is_max ? "MaxBackward" : "MinBackward");
+  if (autograd::needs_grad({&x}))
+    autograd::record_select_along(values, x, indices, d, keepdim, is_max ? "MaxBackward" : "MinBackward");
   return {values, indices};
 }
 }  // namespace
