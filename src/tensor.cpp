@@ -45,7 +45,20 @@ Tensor empty_tensor(const Shape& sizes, DType dtype, Device device) {
 
 Tensor wrap_scalar(const Scalar& s, DType dtype) {
   Tensor t = empty_tensor(Shape{}, dtype, Device(kCPU));
-  backend_for(kCPU).fill(t, s);
+  void* p = t.impl()->data();
+  // The common cases are written directly (this is on every `tensor op scalar` path); the
+  // rest goes through the CPU fill kernel's checked conversions.
+  if (dtype == kFloat32 && !s.is_bool()) {
+    *static_cast<float*>(p) = s.to<float>();
+  } else if (dtype == kFloat64 && !s.is_bool()) {
+    *static_cast<double*>(p) = s.to<double>();
+  } else if (dtype == kInt64 && s.is_integral()) {
+    *static_cast<int64_t*>(p) = s.to<int64_t>();
+  } else if (dtype == kBool && s.is_bool()) {
+    *static_cast<bool*>(p) = s.to<bool>();
+  } else {
+    backend_for(kCPU).fill(t, s);
+  }
   t.impl()->wrapped_number = true;
   return t;
 }

@@ -52,8 +52,63 @@ void record_unary(UnaryOp op, Tensor& out, const Tensor& x, const UnaryParams& p
   record(out, unary_node_name(op), {x}, {x}, unary_formula(op, p));
 }
 
+namespace {
+// `tensor op scalar` and `scalar op tensor`: one input edge (like PyTorch's Scalar overloads)
+// and the scalar captured by value, so backward spends nothing on the constant. False when
+// the op has no scalar form here.
+bool record_with_scalar(BinaryOp op, Tensor& out, const Tensor& t, double c, bool scalar_first, double alpha) {
+  // The result has t's shape (a 0-dim scalar never broadcasts it), so no sum_to is needed.
+  switch (op) {
+    case BinaryOp::Add:
+    case BinaryOp::Sub: {
+      double sign = op == BinaryOp::Sub && scalar_first ? -1.0 : 1.0;
+      if (scalar_first) sign *= alpha;  // c - alpha * t, c + alpha * t
+      record(out, op == BinaryOp::Add ? "AddBackward" : "SubBackward", {t}, {},
+             [sign](const Tensor& g, const std::vector<Tensor>&) {
+               return std::vector<Tensor>{sign == 1 ? g : g * sign};
+             });
+      return true;
+    }
+    case BinaryOp::Mul:
+      record(out, "MulBackward", {t}, {},
+             [c](const Tensor& g, const std::vector<Tensor>&) { return std::vector<Tensor>{g * c}; });
+      return true;
+    case BinaryOp::Div:
+      if (!scalar_first) {
+        record(out, "DivBackward", {t}, {},
+               [c](const Tensor& g, const std::vector<Tensor>&) { return std::vector<Tensor>{g / c}; });
+      } else {  // c / t
+        record(out, "DivBackward", {t}, {t}, [c](const Tensor& g, const std::vector<Tensor>& s) {
+          return std::vector<Tensor>{neg(g) * c / square(s[0])};
+        });
+      }
+      return true;
+    case BinaryOp::Pow:
+      if (!scalar_first) {  // t ^ c
+        record(out, "PowBackward", {t}, {t}, [c](const Tensor& g, const std::vector<Tensor>& s) {
+          if (c == 0) return std::vector<Tensor>{zeros_like(s[0])};
+          return std::vector<Tensor>{g * c * pow(s[0], c - 1)};
+        });
+      } else {  // c ^ t
+        record(out, "PowBackward", {t}, {t}, [c](const Tensor& g, const std::vector<Tensor>& s) {
+          Tensor d = g * pow(c, s[0]) * std::log(c);
+          if (c == 0) d = where(ge(s[0], 0), zeros_like(d), d);
+          return std::vector<Tensor>{d};
+        });
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
 void record_binary(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   if (op_kind(op) == BinaryKind::Cmp || !out.is_floating_point()) return;
+  if (is_wrapped(b) && !is_wrapped(a) && record_with_scalar(op, out, a, b.item().to_double(), false, alpha.to_double()))
+    return;
+  if (is_wrapped(a) && !is_wrapped(b) && record_with_scalar(op, out, b, a.item().to_double(), true, alpha.to_double()))
+    return;
   const Shape sa = a.sizes(), sb = b.sizes();
   switch (op) {
     case BinaryOp::Add:

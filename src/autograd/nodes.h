@@ -22,8 +22,11 @@ class FormulaNode final : public Node {
   std::string name_;
   std::vector<SavedVariable> saved_;
   Formula formula_;
-  std::vector<Shape> input_shapes_;
-  std::vector<DType> input_dtypes_;
+  struct InputInfo {
+    Shape shape;
+    DType dtype;
+  };
+  std::vector<InputInfo> inputs_;  // what each gradient must look like
   bool released_ = false;
 };
 

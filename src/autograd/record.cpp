@@ -94,10 +94,10 @@ std::vector<Tensor> FormulaNode::apply(const Tensor& grad) {
   EMBER_INTERNAL_ASSERT(grads.size() == next_edges_.size());
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!grads[i].defined() || !next_edges_[i].is_valid()) continue;
-    EMBER_CHECK(grads[i].sizes() == input_shapes_[i], Error,
+    EMBER_CHECK(grads[i].sizes() == inputs_[i].shape, Error,
                 "{} returned an invalid gradient at index {}: got shape {} but expected {}", name_, i,
-                grads[i].sizes().str(), input_shapes_[i].str());
-    if (grads[i].dtype() != input_dtypes_[i]) grads[i] = grads[i].to(input_dtypes_[i]);
+                grads[i].sizes().str(), inputs_[i].shape.str());
+    if (grads[i].dtype() != inputs_[i].dtype) grads[i] = grads[i].to(inputs_[i].dtype);
   }
   return grads;
 }
@@ -120,10 +120,10 @@ void record(Tensor& out, const char* name, const std::vector<Tensor>& inputs, st
 
 void FormulaNode::set_inputs(const std::vector<Tensor>& inputs) {
   next_edges_.reserve(inputs.size());
+  inputs_.reserve(inputs.size());
   for (const Tensor& t : inputs) {
     next_edges_.push_back(t.defined() && requires_grad(t) ? gradient_edge(t) : Edge{});
-    input_shapes_.push_back(t.defined() ? t.sizes() : Shape{});
-    input_dtypes_.push_back(t.defined() ? t.dtype() : kFloat32);
+    inputs_.push_back({t.defined() ? t.sizes() : Shape{}, t.defined() ? t.dtype() : kFloat32});
   }
 }
 

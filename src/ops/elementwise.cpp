@@ -100,9 +100,20 @@ Tensor& run_binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar
   return self;
 }
 
-// Doubles are kept in float64 (their value must not be rounded before a float64 op); for type
-// promotion a wrapped float counts as the default float32, see result_type.
+// A Scalar operand as a wrapped 0-dim tensor. Alone, a double is kept in float64 (so a float64
+// op sees its full value; for promotion a wrapped float counts as float32, see result_type).
 Tensor wrap(const Scalar& s) { return wrap_scalar(s, s.is_floating_point() ? kFloat64 : s.default_dtype()); }
+// Next to a tensor, the Scalar is made directly in the dtype the op will compute in where that
+// is already known (a's floating dtype, or a's integer dtype for an integer Scalar), so the
+// kernel needs no second conversion.
+Tensor wrap(const Tensor& a, const Scalar& s) {
+  check_defined(a, "scalar op");
+  DType d = a.dtype();
+  if (s.is_bool()) return wrap_scalar(s, kBool);
+  if (s.is_floating_point() && !is_floating_point(d)) return wrap_scalar(s, kFloat32);
+  if (s.is_integral() && d == kBool) return wrap_scalar(s, kInt64);
+  return wrap_scalar(s, d);
+}
 
 Tensor run_unary(UnaryOp op, const Tensor& x, const UnaryParams& p = {}) {
   const char* name = op_name(op);
@@ -159,16 +170,16 @@ UnaryParams clamp_params(std::optional<Scalar> lo, std::optional<Scalar> hi) {
 // ---- Binary arithmetic
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return run_binary(BinaryOp::Add, a, b, alpha); }
 Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
-  return run_binary(BinaryOp::Add, a, wrap(b), alpha);
+  return run_binary(BinaryOp::Add, a, wrap(a, b), alpha);
 }
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return run_binary(BinaryOp::Sub, a, b, alpha); }
 Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
-  return run_binary(BinaryOp::Sub, a, wrap(b), alpha);
+  return run_binary(BinaryOp::Sub, a, wrap(a, b), alpha);
 }
 
 #define EMBER_BINARY_FN(fn, Op)                                                             \
   Tensor fn(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Op, a, b, 1); } \
-  Tensor fn(const Tensor& a, const Scalar& b) { return run_binary(BinaryOp::Op, a, wrap(b), 1); }
+  Tensor fn(const Tensor& a, const Scalar& b) { return run_binary(BinaryOp::Op, a, wrap(a, b), 1); }
 EMBER_BINARY_FN(mul, Mul)
 EMBER_BINARY_FN(div, Div)
 EMBER_BINARY_FN(floor_divide, FloorDivide)
@@ -181,7 +192,7 @@ EMBER_BINARY_FN(le, Le)
 EMBER_BINARY_FN(gt, Gt)
 EMBER_BINARY_FN(ge, Ge)
 #undef EMBER_BINARY_FN
-Tensor pow(const Scalar& base, const Tensor& e) { return run_binary(BinaryOp::Pow, wrap(base), e, 1); }
+Tensor pow(const Scalar& base, const Tensor& e) { return run_binary(BinaryOp::Pow, wrap(e, base), e, 1); }
 Tensor maximum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Maximum, a, b, 1); }
 Tensor minimum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Minimum, a, b, 1); }
 Tensor max(const Tensor& a, const Tensor& b) { return maximum(a, b); }
@@ -192,14 +203,18 @@ Tensor logical_xor(const Tensor& a, const Tensor& b) { return run_binary(BinaryO
 
 // ---- In-place
 Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) { return run_binary_(BinaryOp::Add, *this, o, alpha); }
-Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) { return run_binary_(BinaryOp::Add, *this, wrap(o), alpha); }
+Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
+  return run_binary_(BinaryOp::Add, *this, wrap(*this, o), alpha);
+}
 Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) { return run_binary_(BinaryOp::Sub, *this, o, alpha); }
-Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) { return run_binary_(BinaryOp::Sub, *this, wrap(o), alpha); }
+Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
+  return run_binary_(BinaryOp::Sub, *this, wrap(*this, o), alpha);
+}
 Tensor& Tensor::mul_(const Tensor& o) { return run_binary_(BinaryOp::Mul, *this, o, 1); }
-Tensor& Tensor::mul_(const Scalar& o) { return run_binary_(BinaryOp::Mul, *this, wrap(o), 1); }
+Tensor& Tensor::mul_(const Scalar& o) { return run_binary_(BinaryOp::Mul, *this, wrap(*this, o), 1); }
 Tensor& Tensor::div_(const Tensor& o) { return run_binary_(BinaryOp::Div, *this, o, 1); }
-Tensor& Tensor::div_(const Scalar& o) { return run_binary_(BinaryOp::Div, *this, wrap(o), 1); }
-Tensor& Tensor::pow_(const Scalar& e) { return run_binary_(BinaryOp::Pow, *this, wrap(e), 1); }
+Tensor& Tensor::div_(const Scalar& o) { return run_binary_(BinaryOp::Div, *this, wrap(*this, o), 1); }
+Tensor& Tensor::pow_(const Scalar& e) { return run_binary_(BinaryOp::Pow, *this, wrap(*this, e), 1); }
 Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) {
   check_defined(*this, "clamp_");
   check_writable(*this, "clamp_");
@@ -317,8 +332,8 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   if (autograd::needs_grad({&a, &b}) && is_floating_point(dt)) autograd::record_where(out, c, a, b);
   return out;
 }
-Tensor where(const Tensor& c, const Tensor& a, const Scalar& b) { return where(c, a, wrap(b)); }
-Tensor where(const Tensor& c, const Scalar& a, const Tensor& b) { return where(c, wrap(a), b); }
+Tensor where(const Tensor& c, const Tensor& a, const Scalar& b) { return where(c, a, wrap(a, b)); }
+Tensor where(const Tensor& c, const Scalar& a, const Tensor& b) { return where(c, wrap(b, a), b); }
 Tensor where(const Tensor& c, const Scalar& a, const Scalar& b) { return where(c, wrap(a), wrap(b)); }
 
 // ---- Comparison helpers
@@ -346,13 +361,13 @@ Tensor operator+(const Tensor& a, const Scalar& b) { return add(a, b); }
 Tensor operator+(const Scalar& a, const Tensor& b) { return add(b, a); }
 Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
 Tensor operator-(const Tensor& a, const Scalar& b) { return sub(a, b); }
-Tensor operator-(const Scalar& a, const Tensor& b) { return run_binary(BinaryOp::Sub, wrap(a), b, 1); }
+Tensor operator-(const Scalar& a, const Tensor& b) { return run_binary(BinaryOp::Sub, wrap(b, a), b, 1); }
 Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
 Tensor operator*(const Tensor& a, const Scalar& b) { return mul(a, b); }
 Tensor operator*(const Scalar& a, const Tensor& b) { return mul(b, a); }
 Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
 Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
-Tensor operator/(const Scalar& a, const Tensor& b) { return run_binary(BinaryOp::Div, wrap(a), b, 1); }
+Tensor operator/(const Scalar& a, const Tensor& b) { return run_binary(BinaryOp::Div, wrap(b, a), b, 1); }
 #define EMBER_CMP_OPERATOR(sym, fn, flipped)                                 \
   Tensor operator sym(const Tensor& a, const Tensor& b) { return fn(a, b); } \
   Tensor operator sym(const Tensor& a, const Scalar& b) { return fn(a, b); } \
