@@ -130,6 +130,12 @@ std::vector<Case> all_cases() {
     c.push_back(one(std::string(u.name) + "/gaps", gaps(u.domain({3, 4})), f));
     c.push_back(one(std::string(u.name) + "/transposed", trans(u.domain({3, 4})), f));
   }
+  c.push_back(one("as_strided", leaf(any({4, 5})), [](const Tensor& x) { return x.as_strided({3, 3}, {5, 2}, 1); }));
+  c.push_back(one("as_strided/overlapping", trans(any({4, 5})), [](const Tensor& x) {
+    return x.contiguous().as_strided({4, 4}, {1, 1}, 0);
+  }));
+  c.push_back(one("unfold", leaf(any({3, 5})), [](const Tensor& x) { return x.unfold(1, 2, 1); }));
+  c.push_back(one("unfold/transposed", trans(any({5, 3})), [](const Tensor& x) { return x.unfold(0, 2, 2); }));
   c.push_back(one("clamp/min_only", gaps(any({3, 4})), [](const Tensor& x) { return clamp_min(x, 0.1); }));
   c.push_back(one("clamp/max_only", trans(any({3, 4})), [](const Tensor& x) { return clamp_max(x, 0.1); }));
   c.push_back(two("clamp/tensor_bounds", leaf(any({3, 4})), leaf(any({4})),
@@ -404,11 +410,6 @@ const std::vector<std::pair<const char*, std::function<Tensor(const Tensor&)>>>&
   static const std::vector<std::pair<const char*, std::function<Tensor(const Tensor&)>>> rows = {
       // Not differentiable in PyTorch either ("derivative for aten::floor_divide is not implemented").
       {"floor_divide", [](const Tensor& x) { return floor_divide(x, x.detach() + 5); }},
-      {"as_strided",
-       [](const Tensor& x) {
-         return x.as_strided({2, 2}, {1, 2});
-       }},
-      {"unfold", [](const Tensor& x) { return x.unfold(1, 2, 1); }},
   };
   return rows;
 }

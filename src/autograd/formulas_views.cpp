@@ -78,8 +78,39 @@ void record_select(Tensor& out, const Tensor& x, int64_t dim, int64_t index) {
   mark_view(out);
 }
 
+namespace {
+// Storage offsets (int64, shaped like the layout) of every element of a strided layout.
+Tensor storage_offsets(const Shape& sizes, const Shape& strides, int64_t offset) {
+  Tensor off = full({}, offset, kInt64);
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    Shape s(sizes.size(), 1);
+    s[d] = sizes[d];
+    off = off + (arange(sizes[d]) * strides[d]).view(s);
+  }
+  return off;
+}
+}  // namespace
+
 void record_as_strided(Tensor& out, const Tensor& x, const char* name) {
-  record_not_implemented(out, {x}, name);
+  // Gradients go through storage space: each output element adds into the storage position it
+  // reads, and each element of x takes the sum at its own position. Both steps are index ops,
+  // so the formula is differentiable.
+  const Shape xs = x.sizes(), xst = x.strides(), os = out.sizes(), ost = out.strides();
+  const int64_t xo = x.storage_offset(), oo = out.storage_offset();
+  std::string op = name;
+  record(out, name, {x}, {}, [=](const Tensor& g, const std::vector<Tensor>&) {
+    for (size_t d = 0; d < xs.size(); ++d)
+      EMBER_CHECK(xst[d] != 0 || xs[d] <= 1, Error,
+                  "backward not implemented for {} of a tensor whose elements overlap in memory (shape {}, strides {})",
+                  op, xs.str(), xst.str());
+    Tensor out_pos = storage_offsets(os, ost, oo).reshape({-1});
+    Tensor x_pos = storage_offsets(xs, xst, xo).reshape({-1});
+    int64_t extent = 1;
+    if (out_pos.numel() > 0) extent = std::max(extent, out_pos.max().item<int64_t>() + 1);
+    if (x_pos.numel() > 0) extent = std::max(extent, x_pos.max().item<int64_t>() + 1);
+    Tensor space = zeros({extent}, g.options()).index_add(0, out_pos, g.reshape({-1}));
+    return std::vector<Tensor>{space.index_select(0, x_pos).view(xs)};
+  });
   mark_view(out);
 }
 
