@@ -13,8 +13,10 @@ namespace ember {
 namespace autograd {
 
 namespace {
-thread_local bool t_grad_enabled = true;
-thread_local bool t_anomaly = false;
+// initial-exec: read on every recorded op; the general TLS model would cost a __tls_get_addr
+// call each time from a shared library.
+__attribute__((tls_model("initial-exec"))) thread_local bool t_grad_enabled = true;
+__attribute__((tls_model("initial-exec"))) thread_local bool t_anomaly = false;
 
 // Note [Iterative graph destruction]
 // Destroying the last handle of a long chain would destroy node after node recursively (each

@@ -49,6 +49,7 @@ void check_alpha(BinaryOp op, DType compute, const Scalar& alpha) {
 
 // t converted and broadcast for a kernel: an internal view, never part of the autograd graph.
 Tensor kernel_operand(const Tensor& t, DType dtype, const Shape& shape) {
+  if (!t.requires_grad()) return expand_to(to_dtype(t, dtype), shape);
   NoGradGuard no_grad;
   return expand_to(to_dtype(t, dtype), shape);
 }
