@@ -23,7 +23,17 @@ __attribute__((tls_model("initial-exec"))) thread_local bool t_anomaly = false;
 // node owns its next edges and its saved inputs, which own their grad_fn). Instead, a node's
 // destructor hands the nodes it owned to a per-thread list that the outermost destructor drains.
 thread_local bool t_draining = false;
-thread_local std::vector<std::shared_ptr<Node>>* t_pending = nullptr;
+// 0: not made yet, 1: alive, 2: destroyed at thread exit (then nodes are freed directly).
+thread_local int t_pending_state = 0;
+struct PendingNodes {
+  std::vector<std::shared_ptr<Node>> nodes;
+  PendingNodes() { t_pending_state = 1; }
+  ~PendingNodes() { t_pending_state = 2; }
+};
+thread_local PendingNodes t_pending_nodes;
+std::vector<std::shared_ptr<Node>>* pending_nodes() {
+  return t_pending_state == 2 ? nullptr : &t_pending_nodes.nodes;
+}
 }  // namespace
 
 bool GradMode::is_enabled() { return t_grad_enabled; }
@@ -35,16 +45,20 @@ bool DetectAnomalyGuard::is_enabled() { return t_anomaly; }
 
 void defer_release(std::shared_ptr<Node>&& node) {
   if (!node) return;
-  if (!t_pending) t_pending = new std::vector<std::shared_ptr<Node>>();  // lives for the thread
-  t_pending->push_back(std::move(node));
+  if (auto* pending = pending_nodes()) {
+    pending->push_back(std::move(node));
+  } else {
+    node.reset();
+  }
 }
 
 void drain_released_nodes() {
-  if (t_draining || !t_pending) return;
+  auto* pending = pending_nodes();
+  if (t_draining || !pending) return;
   t_draining = true;
-  while (!t_pending->empty()) {
-    std::shared_ptr<Node> n = std::move(t_pending->back());
-    t_pending->pop_back();
+  while (!pending->empty()) {
+    std::shared_ptr<Node> n = std::move(pending->back());
+    pending->pop_back();
     n.reset();  // may run ~Node, which only defers (t_draining is set)
   }
   t_draining = false;
