@@ -22,15 +22,15 @@ __attribute__((tls_model("initial-exec"))) thread_local bool t_anomaly = false;
 // Destroying the last handle of a long chain would destroy node after node recursively (each
 // node owns its next edges and its saved inputs, which own their grad_fn). Instead, a node's
 // destructor hands the nodes it owned to a per-thread list that the outermost destructor drains.
-thread_local bool t_draining = false;
+__attribute__((tls_model("initial-exec"))) thread_local bool t_draining = false;
 // 0: not made yet, 1: alive, 2: destroyed at thread exit (then nodes are freed directly).
-thread_local int t_pending_state = 0;
+__attribute__((tls_model("initial-exec"))) thread_local int t_pending_state = 0;
 struct PendingNodes {
   std::vector<std::shared_ptr<Node>> nodes;
   PendingNodes() { t_pending_state = 1; }
   ~PendingNodes() { t_pending_state = 2; }
 };
-thread_local PendingNodes t_pending_nodes;
+__attribute__((tls_model("initial-exec"))) thread_local PendingNodes t_pending_nodes;
 std::vector<std::shared_ptr<Node>>* pending_nodes() {
   return t_pending_state == 2 ? nullptr : &t_pending_nodes.nodes;
 }
