@@ -31,9 +31,7 @@ struct PendingNodes {
   ~PendingNodes() { t_pending_state = 2; }
 };
 __attribute__((tls_model("initial-exec"))) thread_local PendingNodes t_pending_nodes;
-std::vector<std::shared_ptr<Node>>* pending_nodes() {
-  return t_pending_state == 2 ? nullptr : &t_pending_nodes.nodes;
-}
+std::vector<std::shared_ptr<Node>>* pending_nodes() { return t_pending_state == 2 ? nullptr : &t_pending_nodes.nodes; }
 }  // namespace
 
 bool GradMode::is_enabled() { return t_grad_enabled; }

@@ -57,8 +57,18 @@ using Formula = std::function<std::vector<Tensor>(const Tensor& grad, const std:
 // formula(grad, saved) gets the unpacked `saved_inputs` followed by `saved_outputs` and
 // returns one gradient per input (undefined for inputs that need none). Gradients are
 // checked against each input's shape.
-void record(Tensor& out, const char* name, const std::vector<Tensor>& inputs, std::vector<Tensor> saved_inputs,
+void record(Tensor& out, const char* name, const Tensor* inputs, size_t num_inputs, std::vector<Tensor> saved_inputs,
             Formula formula, std::vector<Tensor> saved_outputs = {});
+inline void record(Tensor& out, const char* name, std::initializer_list<Tensor> inputs,
+                   std::vector<Tensor> saved_inputs, Formula formula, std::vector<Tensor> saved_outputs = {}) {
+  record(out, name, inputs.begin(), inputs.size(), std::move(saved_inputs), std::move(formula),
+         std::move(saved_outputs));
+}
+inline void record(Tensor& out, const char* name, const std::vector<Tensor>& inputs, std::vector<Tensor> saved_inputs,
+                   Formula formula, std::vector<Tensor> saved_outputs = {}) {
+  record(out, name, inputs.data(), inputs.size(), std::move(saved_inputs), std::move(formula),
+         std::move(saved_outputs));
+}
 
 // grad summed over the dims that broadcasting added to `shape` (and kept as size 1).
 Tensor sum_to(const Tensor& grad, const Shape& shape);

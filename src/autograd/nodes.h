@@ -16,7 +16,7 @@ class FormulaNode final : public Node {
   std::string name() const override { return name_; }
   std::vector<Tensor> apply(const Tensor& grad) override;
   void release_saved() override;
-  void set_inputs(const std::vector<Tensor>& inputs);
+  void set_inputs(const Tensor* inputs, size_t n);
 
  private:
   std::string name_;

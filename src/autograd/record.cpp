@@ -107,21 +107,22 @@ void FormulaNode::release_saved() {
   released_ = true;
 }
 
-void record(Tensor& out, const char* name, const std::vector<Tensor>& inputs, std::vector<Tensor> saved_inputs,
+void record(Tensor& out, const char* name, const Tensor* inputs, size_t num_inputs, std::vector<Tensor> saved_inputs,
             Formula formula, std::vector<Tensor> saved_outputs) {
   std::vector<SavedVariable> saved;
   saved.reserve(saved_inputs.size() + saved_outputs.size());
   for (const Tensor& t : saved_inputs) saved.emplace_back(t, false);
   for (const Tensor& t : saved_outputs) saved.emplace_back(t, true);
   auto node = std::make_shared<FormulaNode>(name, std::move(saved), std::move(formula));
-  node->set_inputs(inputs);
+  node->set_inputs(inputs, num_inputs);
   ensure_meta(out).grad_fn = std::move(node);
 }
 
-void FormulaNode::set_inputs(const std::vector<Tensor>& inputs) {
-  next_edges_.reserve(inputs.size());
-  inputs_.reserve(inputs.size());
-  for (const Tensor& t : inputs) {
+void FormulaNode::set_inputs(const Tensor* inputs, size_t n) {
+  next_edges_.reserve(n);
+  inputs_.reserve(n);
+  for (const Tensor* it = inputs; it != inputs + n; ++it) {
+    const Tensor& t = *it;
     next_edges_.push_back(t.defined() && requires_grad(t) ? gradient_edge(t) : Edge{});
     inputs_.push_back({t.defined() ? t.sizes() : Shape{}, t.defined() ? t.dtype() : kFloat32});
   }
