@@ -120,6 +120,15 @@ void softmax_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool log) 
         x = reinterpret_cast<A*>(p[0]);
         const A* src = reinterpret_cast<const A*>(p[1]);
         const A mx = reduce_contiguous<MaxR<A>, A>(src, n);
+        if constexpr (std::is_same<A, float>::value) {
+          // The common case in two passes over the row: exp(x - max) with its sum, then a scale.
+          float total;
+          if (!log && vec_exp_shift_sum_f32(x, src, mx, n, &total)) {
+            const float inv = 1.0f / total;
+            for (int64_t i = 0; i < n; ++i) x[i] *= inv;
+            return;
+          }
+        }
         for (int64_t i = 0; i < n; ++i) x[i] = src[i] - mx;
       } else {
         scratch.resize(static_cast<size_t>(n));

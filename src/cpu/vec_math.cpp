@@ -3,6 +3,8 @@
 // are built from the vector exp/erf.
 #include "vec_math.h"
 
+#include <cmath>
+
 #if defined(__AVX512F__) || defined(__AVX2__)
 // GCC 12's AVX-512 intrinsics trip -Wuninitialized on their own _mm512_undefined_ps()
 // (GCC bug 105593, fixed in GCC 13); the warning points into the header, so silence it here.
@@ -21,6 +23,8 @@ inline vfloat vadd(vfloat a, vfloat b) { return _mm512_add_ps(a, b); }
 inline vfloat vmul(vfloat a, vfloat b) { return _mm512_mul_ps(a, b); }
 inline vfloat vdiv(vfloat a, vfloat b) { return _mm512_div_ps(a, b); }
 inline vfloat vneg(vfloat a) { return _mm512_sub_ps(_mm512_setzero_ps(), a); }
+inline vfloat vsub(vfloat a, vfloat b) { return _mm512_sub_ps(a, b); }
+inline float vhsum(vfloat a) { return _mm512_reduce_add_ps(a); }
 // x where x > 0 or x is NaN, else 0 (relu that keeps NaN).
 inline vfloat vrelu(vfloat x) {
   __mmask16 keep = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NLE_UQ);
@@ -55,6 +59,12 @@ inline vfloat vadd(vfloat a, vfloat b) { return _mm256_add_ps(a, b); }
 inline vfloat vmul(vfloat a, vfloat b) { return _mm256_mul_ps(a, b); }
 inline vfloat vdiv(vfloat a, vfloat b) { return _mm256_div_ps(a, b); }
 inline vfloat vneg(vfloat a) { return _mm256_sub_ps(_mm256_setzero_ps(), a); }
+inline vfloat vsub(vfloat a, vfloat b) { return _mm256_sub_ps(a, b); }
+inline float vhsum(vfloat a) {
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, a);
+  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
 inline vfloat vrelu(vfloat x) { return _mm256_and_ps(x, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_NLE_UQ)); }
 #endif
 
@@ -158,6 +168,26 @@ bool vec_unary_f32(UnaryOp op, float* out, const float* in, int64_t n) {
   }
 }
 
+bool vec_exp_shift_sum_f32(float* out, const float* in, float shift, int64_t n, float* sum) {
+  const vfloat s = vset(shift);
+  vfloat acc0 = vset(0.0f), acc1 = vset(0.0f);
+  int64_t i = 0;
+  for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
+    vfloat e0 = vexp(vsub(vload(in + i), s)), e1 = vexp(vsub(vload(in + i + kWidth), s));
+    vstore(out + i, e0);
+    vstore(out + i + kWidth, e1);
+    acc0 = vadd(acc0, e0);
+    acc1 = vadd(acc1, e1);
+  }
+  float total = vhsum(vadd(acc0, acc1));
+  for (; i < n; ++i) {
+    out[i] = std::exp(in[i] - shift);
+    total += out[i];
+  }
+  *sum = total;
+  return true;
+}
+
 }  // namespace cpu
 }  // namespace ember
 
@@ -166,6 +196,7 @@ bool vec_unary_f32(UnaryOp op, float* out, const float* in, int64_t n) {
 namespace ember {
 namespace cpu {
 bool vec_unary_f32(UnaryOp, float*, const float*, int64_t) { return false; }
+bool vec_exp_shift_sum_f32(float*, const float*, float, int64_t, float*) { return false; }
 }  // namespace cpu
 }  // namespace ember
 

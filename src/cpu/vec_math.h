@@ -11,6 +11,9 @@ namespace cpu {
 
 // out[i] = op(in[i]) for i < n; false when op has no vector form here.
 bool vec_unary_f32(UnaryOp op, float* out, const float* in, int64_t n);
+// out[i] = exp(in[i] - shift) and *sum = the sum of them, in one pass (softmax's inner loop);
+// false when there is no vector form here.
+bool vec_exp_shift_sum_f32(float* out, const float* in, float shift, int64_t n, float* sum);
 
 }  // namespace cpu
 }  // namespace ember
