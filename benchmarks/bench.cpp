@@ -20,6 +20,7 @@ namespace bench {
 
 #ifndef EMBER_BENCH_WITH_TORCH
 Op torch_workload(const std::string&) { return Op(); }
+Op torch_train_workload(const std::string&) { return Op(); }
 void torch_set_num_threads(int) {}
 const char* torch_version() { return nullptr; }
 #endif
@@ -115,6 +116,27 @@ Maker binary(ember::Shape sa, ember::Shape sb, F f) {
   return [=] { return Op([a = ember::rand(sa), b = ember::rand(sb), f, out = Tensor()]() mutable { out = f(a, b); }); };
 }
 
+// W9: one training step (zero_grad, forward, cross-entropy, backward, Adam step) of an MLP with
+// ReLU between layers of the given widths, on a fixed random batch.
+Maker train_step(std::vector<int64_t> widths, int64_t batch) {
+  return [=] {
+    auto model = std::make_shared<ember::nn::Sequential>();
+    for (size_t i = 0; i + 1 < widths.size(); ++i) {
+      if (i > 0) model->push_back(std::make_shared<ember::nn::ReLU>());
+      model->push_back(std::make_shared<ember::nn::Linear>(widths[i], widths[i + 1]));
+    }
+    auto optimizer = std::make_shared<ember::optim::Adam>(model->parameters(), ember::optim::AdamOptions(1e-3));
+    Tensor x = ember::rand({batch, widths.front()});
+    Tensor y = ember::randint(widths.back(), {batch});
+    return Op([=] {
+      optimizer->zero_grad();
+      Tensor loss = ember::nn::F::cross_entropy(model->forward(x), y);
+      loss.backward();
+      optimizer->step();
+    });
+  };
+}
+
 enum class Unit { NsPerOp, GBs, GFlops };
 
 struct Workload {
@@ -152,8 +174,15 @@ std::vector<Workload> workloads() {
        unary({kM, kM}, [](T x) { return x.t().contiguous(); })},
       {"W8", "softmax(-1) [4096,1024]", Unit::GBs, 2 * kF * kM * 1024,
        unary({kM, 1024}, [](T x) { return x.softmax(-1); })},
+      // W9: GEMM flops of a training step: forward, input gradient (all but the first layer)
+      // and weight gradient of each Linear.
+      {"W9", "train step 784-512-256-10 b128", Unit::GFlops, 2.0 * 128 * (784 * 512 * 2 + (512 * 256 + 256 * 10) * 3),
+       train_step({784, 512, 256, 10}, 128)},
+      {"W9", "train step 64-64-64-10 b32", Unit::GFlops, 2.0 * 32 * (64 * 64 * 2 + (64 * 64 + 64 * 10) * 3),
+       train_step({64, 64, 64, 10}, 32)},
       // W10: x of 16 floats requiring grad, y = y * 1.0001 + 0.5 a hundred times, then backward.
-      {"W10", "autograd 100 ops fwd+bwd", Unit::NsPerOp, 1, [] {
+      {"W10", "autograd 100 ops fwd+bwd", Unit::NsPerOp, 1,
+       [] {
          return Op([x = ember::rand({16}).requires_grad_()]() mutable {
            Tensor y = x;
            for (int i = 0; i < 100; ++i) y = y * 1.0001 + 0.5;

@@ -12,6 +12,8 @@ using Op = std::function<void()>;  // runs a workload once; its inputs live insi
 // Op when the key is unknown or the build has no libtorch.
 Op torch_workload(const std::string& key);
 void torch_set_num_threads(int n);
+// The training-step workloads (W9), built with torch::nn and torch::optim (bench_train_torch.cpp).
+Op torch_train_workload(const std::string& key);
 const char* torch_version();  // nullptr without libtorch
 
 }  // namespace bench

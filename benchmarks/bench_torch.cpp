@@ -44,7 +44,8 @@ const std::map<std::string, Maker>& workloads() {
       {"bmm 64x[128,128]", binary({64, 128, 128}, {64, 128, 128}, [](T a, T b) { return at::bmm(a, b); })},
       {"t().contiguous() [4096,4096]", unary({kM, kM}, [](T x) { return x.t().contiguous(); })},
       {"softmax(-1) [4096,1024]", unary({kM, 1024}, [](T x) { return x.softmax(-1); })},
-      {"autograd 100 ops fwd+bwd", [] {
+      {"autograd 100 ops fwd+bwd",
+       [] {
          return Op([x = at::rand({16}).requires_grad_()]() mutable {
            at::Tensor y = x;
            for (int i = 0; i < 100; ++i) y = y * 1.0001 + 0.5;
@@ -59,7 +60,7 @@ const std::map<std::string, Maker>& workloads() {
 
 Op torch_workload(const std::string& key) {
   auto it = workloads().find(key);
-  return it == workloads().end() ? Op() : it->second();
+  return it == workloads().end() ? torch_train_workload(key) : it->second();
 }
 
 void torch_set_num_threads(int n) { at::set_num_threads(n); }

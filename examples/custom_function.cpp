@@ -1,10 +1,15 @@
 // A custom autograd::Function: a clipped ReLU, y = min(max(x, 0), cap), whose backward lets the
 // gradient through only where 0 < x < cap. It saves its input with ctx->save_for_backward and
-// the cap in ctx->saved_data, is used in a tiny computation, and is checked with gradcheck.
+// the cap in ctx->saved_data, is checked against hand-computed gradients and gradcheck, and then
+// serves as the activation of a small MLP trained with Adam.
+//   custom_function [--steps 300] [--seed 0]
 #include <ember/ember.h>
 
+#include <cstdio>
 #include <iostream>
 #include <vector>
+
+#include "args.h"
 
 using namespace ember;
 using autograd::AutogradContext;
@@ -23,7 +28,43 @@ struct ClippedRelu : autograd::Function<ClippedRelu> {
   }
 };
 
-int main() {
+// A 2-16-1 MLP whose hidden activation is ClippedRelu (cap 6), like ReLU6.
+struct ClippedMlp : nn::Module {
+  ClippedMlp() : Module("ClippedMlp") {
+    hidden = register_module("hidden", std::make_shared<nn::Linear>(2, 16));
+    out = register_module("out", std::make_shared<nn::Linear>(16, 1));
+  }
+  Tensor forward(const Tensor& x) override { return out->forward(ClippedRelu::apply(hidden->forward(x), 6.0)); }
+  std::shared_ptr<nn::Linear> hidden, out;
+};
+
+// Fits y = x0 * x1 on [-2, 2]^2; returns whether the loss fell by 10x.
+bool train_with_custom_function(long steps) {
+  Tensor x = rand({512, 2}) * 4 - 2;
+  Tensor y = (x.select(1, 0) * x.select(1, 1)).unsqueeze(1);
+  auto model = std::make_shared<ClippedMlp>();
+  optim::Adam optimizer(model->parameters(), optim::AdamOptions(0.02));
+  double first = 0, last = 0;
+  for (long step = 1; step <= steps; ++step) {
+    optimizer.zero_grad();
+    Tensor loss = nn::F::mse_loss(model->forward(x), y);
+    loss.backward();  // runs ClippedRelu::backward for the hidden layer
+    optimizer.step();
+    last = loss.item<double>();
+    if (step == 1) first = last;
+    if (step == 1 || step % 100 == 0) std::printf("step %4ld  mse %.4f\n", step, last);
+  }
+  std::printf("training with ClippedRelu: mse %.4f -> %.4f\n", first, last);
+  return last < first / 10;
+}
+
+int main(int argc, char** argv) {
+  Args args("custom_function: a custom autograd function, checked and then trained in an MLP.");
+  args.option("steps", "300", "Adam steps of the training loop").option("seed", "0", "random seed");
+  args.parse(argc, argv);
+  const long steps = args.integer("steps");
+  manual_seed(static_cast<uint64_t>(args.integer("seed")));
+
   // loss = sum(w * clipped_relu(x, 6)): dloss/dx = w where 0 < x < 6, else 0.
   TensorOptions leaf = TensorOptions(kFloat64).requires_grad(true);
   Tensor x = tensor({-2.0, 0.5, 3.0, 7.5}, leaf);
@@ -51,6 +92,7 @@ int main() {
     std::cout << "gradcheck failed: " << e.what() << "\n";
     ok = false;
   }
+  ok = train_with_custom_function(steps) && ok;
   std::cout << (ok ? "OK" : "FAILED") << "\n";
   return ok ? 0 : 1;
 }

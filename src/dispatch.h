@@ -53,6 +53,34 @@ class Backend {
   virtual void uniform(const Tensor& out, double from, double to) = 0;
   virtual void normal(const Tensor& out, double mean, double std) = 0;
   virtual void randint(const Tensor& out, int64_t low, int64_t high) = 0;
+
+  // Fused optimizer updates (src/optim/ front ends): one pass over a parameter, its gradient and
+  // its state buffers, all contiguous with one dtype and device, doing the arithmetic of
+  // PyTorch's single-tensor SGD / Adam in the dtype's compute type. The front end bumps the
+  // version counters. They return false when the backend has no fused kernel for these tensors;
+  // the optimizer then uses in-place tensor ops.
+  struct SgdStepParams {
+    double lr, momentum, dampening, weight_decay;
+    bool nesterov;
+    bool first_step;  // the momentum buffer is set to the gradient, not read
+  };
+  // momentum_buffer is undefined when momentum is 0.
+  virtual bool sgd_step(const Tensor& /*param*/, const Tensor& /*grad*/, const Tensor& /*momentum_buffer*/,
+                        const SgdStepParams&) {
+    return false;
+  }
+  struct AdamStepParams {
+    double lr, beta1, beta2, eps, weight_decay;
+    double step_size;              // lr / (1 - beta1^step)
+    double bias_correction2_sqrt;  // sqrt(1 - beta2^step)
+    bool amsgrad;
+    bool decoupled_weight_decay;  // AdamW: param *= 1 - lr * weight_decay first
+  };
+  // max_exp_avg_sq is undefined unless amsgrad.
+  virtual bool adam_step(const Tensor& /*param*/, const Tensor& /*grad*/, const Tensor& /*exp_avg*/,
+                         const Tensor& /*exp_avg_sq*/, const Tensor& /*max_exp_avg_sq*/, const AdamStepParams&) {
+    return false;
+  }
 };
 
 // The backend for a device type; throws DeviceError when none is registered (CUDA in a

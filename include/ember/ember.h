@@ -1,6 +1,7 @@
 // The one header users include: the whole public API of ember.
 #pragma once
 #include "ember/autograd.h"
+#include "ember/data.h"
 #include "ember/device.h"
 #include "ember/dtype.h"
 #include "ember/error.h"
@@ -8,7 +9,9 @@
 #include "ember/format.h"
 #include "ember/indexing.h"
 #include "ember/io.h"
+#include "ember/nn.h"
 #include "ember/ops.h"
+#include "ember/optim.h"
 #include "ember/options.h"
 #include "ember/scalar.h"
 #include "ember/shape.h"

@@ -138,10 +138,14 @@ std::vector<Tensor> AccumulateGrad::apply(const Tensor& incoming) {
     Tensor r = hook(g);
     if (r.defined()) g = r;
   }
-  if (!GradMode::is_enabled()) g = g.detach();
+  if (!GradMode::is_enabled() && meta_of(g)) g = g.detach();
   if (!m.grad.defined()) {
-    // Own the gradient: the incoming tensor may be shared with another leaf's.
-    m.grad = GradMode::is_enabled() ? g : g.clone();
+    // Own the gradient: the incoming tensor may be shared with another leaf's or be a view.
+    // When nothing else references it or its memory (the engine's handle and ours are the
+    // only ones) it is taken as is, which saves a copy of every weight gradient per step.
+    bool sole_owner =
+        g.impl_ptr().use_count() <= 2 && g.impl()->storage.use_count() == 1 && g.is_contiguous() && !meta_of(g);
+    m.grad = GradMode::is_enabled() || sole_owner ? g : g.clone();
   } else if (GradMode::is_enabled()) {
     m.grad = m.grad + g;  // create_graph: keep the sum differentiable
   } else {

@@ -48,6 +48,13 @@ class CpuBackend final : public Backend {
   void uniform(const Tensor& out, double from, double to) override { uniform_kernel(out, from, to); }
   void normal(const Tensor& out, double mean, double std) override { normal_kernel(out, mean, std); }
   void randint(const Tensor& out, int64_t low, int64_t high) override { randint_kernel(out, low, high); }
+  bool sgd_step(const Tensor& param, const Tensor& grad, const Tensor& buf, const SgdStepParams& p) override {
+    return sgd_step_kernel(param, grad, buf, p);
+  }
+  bool adam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
+                 const Tensor& max_exp_avg_sq, const AdamStepParams& p) override {
+    return adam_step_kernel(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, p);
+  }
 };
 
 }  // namespace

@@ -26,6 +26,10 @@ void sort_kernel(const Tensor& values, const Tensor& indices, const Tensor& in, 
 void uniform_kernel(const Tensor& out, double from, double to);
 void normal_kernel(const Tensor& out, double mean, double std);
 void randint_kernel(const Tensor& out, int64_t low, int64_t high);
+bool sgd_step_kernel(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
+                     const Backend::SgdStepParams& p);
+bool adam_step_kernel(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
+                      const Tensor& max_exp_avg_sq, const Backend::AdamStepParams& p);
 
 }  // namespace cpu
 }  // namespace ember

@@ -1,0 +1,199 @@
+// nn::functional, the losses: regression losses, the negative log-likelihood family
+// (cross_entropy = log_softmax + nll_loss, with ignore_index and label smoothing) and binary
+// cross-entropy. Composed from differentiable ops with PyTorch's formulas.
+#include <cmath>
+
+#include "../check.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/nn/functional.h"
+
+namespace ember {
+namespace nn {
+namespace functional {
+
+namespace {
+
+enum class Reduction { None, Mean, Sum };
+
+Reduction parse_reduction(const std::string& reduction, const char* op) {
+  if (reduction == "mean") return Reduction::Mean;
+  if (reduction == "sum") return Reduction::Sum;
+  if (reduction == "none") return Reduction::None;
+  EMBER_FAIL(ValueError, "{}: {} is not a valid value for reduction (expected 'mean', 'sum' or 'none')", op, reduction);
+}
+
+Tensor reduce(const Tensor& loss, Reduction r) {
+  switch (r) {
+    case Reduction::Mean:
+      return loss.mean();
+    case Reduction::Sum:
+      return loss.sum();
+    case Reduction::None:
+      break;
+  }
+  return loss;
+}
+
+void check_same_shape(const Tensor& input, const Tensor& target, const char* op) {
+  EMBER_CHECK(input.sizes() == target.sizes(), ShapeError, "{}: target of shape {} must have the input's shape {}", op,
+              target.sizes(), input.sizes());
+}
+
+void check_floating(const Tensor& t, const char* op, const char* what) {
+  EMBER_CHECK(t.is_floating_point(), TypeError, "{}: expected a floating {}, got {}", op, what, t.dtype());
+}
+
+// Validates class indices against [0, classes) and returns whether any equals ignore_index.
+bool check_class_indices(const Tensor& target, int64_t classes, int64_t ignore_index, const char* op) {
+  EMBER_CHECK(target.dtype() == kInt64, TypeError, "{}: class-index targets must be int64, got {}", op, target.dtype());
+  if (target.numel() == 0) return false;
+  Tensor ignored = target == ignore_index;
+  bool any_ignored = any(ignored).item<bool>();
+  Tensor valid = any_ignored ? where(ignored, Scalar(0), target) : target;
+  int64_t lo = valid.min().item<int64_t>(), hi = valid.max().item<int64_t>();
+  EMBER_CHECK(lo >= 0 && hi < classes, IndexError, "{}: target {} is out of bounds for {} classes", op,
+              lo < 0 ? lo : hi, classes);
+  return any_ignored;
+}
+
+// log_probs (N, C) and int64 target (N): the per-sample losses -log_probs[i, target[i]], 0 for
+// ignored samples, and the smoothing term -sum_c log_probs[i, c] when smoothing. Returns the
+// reduced loss (1 - s) * nll + s / C * smooth, with "mean" dividing by the kept samples.
+Tensor nll_rows(const Tensor& log_probs, const Tensor& target, Reduction r, int64_t ignore_index, double smoothing,
+                const Shape& none_shape, const char* op) {
+  int64_t classes = log_probs.size(1);
+  bool any_ignored = check_class_indices(target, classes, ignore_index, op);
+  Tensor keep = any_ignored ? (target != ignore_index) : Tensor();
+  Tensor index = any_ignored ? where(keep, target, Scalar(0)) : target;
+  Tensor nll = -log_probs.gather(1, index.unsqueeze(1)).squeeze(1);
+  Tensor smooth = smoothing > 0 ? -log_probs.sum(1) : Tensor();
+  if (any_ignored) {
+    Tensor keep_f = keep.to(log_probs.dtype());
+    nll = nll * keep_f;
+    if (smooth.defined()) smooth = smooth * keep_f;
+  }
+  auto reduce_rows = [&](const Tensor& rows) -> Tensor {
+    switch (r) {
+      case Reduction::None:
+        return rows.reshape(none_shape);
+      case Reduction::Sum:
+        return rows.sum();
+      case Reduction::Mean:
+        break;
+    }
+    if (!any_ignored) return rows.mean();
+    // All ignored: PyTorch's 0 / 0 = nan, but with zero (not nan) gradients.
+    auto kept = keep.sum().item<int64_t>();
+    if (kept == 0) return rows.sum() + std::nan("");
+    return rows.sum() / static_cast<double>(kept);
+  };
+  Tensor loss = reduce_rows(nll);
+  if (smooth.defined()) loss = loss * (1.0 - smoothing) + reduce_rows(smooth) * (smoothing / classes);
+  return loss;
+}
+
+// (N, C, d...) -> (N * d..., C) rows, (C) -> (1, C); the target likewise to one dim.
+Tensor class_rows(const Tensor& x) {
+  if (x.dim() == 1) return x.unsqueeze(0);
+  if (x.dim() == 2) return x;
+  DimList order{0};
+  for (int64_t i = 2; i < x.dim(); ++i) order.push_back(i);
+  order.push_back(1);
+  return x.permute(order).reshape({-1, x.size(1)});
+}
+
+void check_class_target_shape(const Tensor& input, const Tensor& target, const char* op) {
+  Shape expected;
+  if (input.dim() >= 2) {
+    expected.push_back(input.size(0));
+    for (int64_t i = 2; i < input.dim(); ++i) expected.push_back(input.size(i));
+  }
+  EMBER_CHECK(input.dim() >= 1 && target.sizes() == expected, ShapeError,
+              "{}: input of shape {} expects a class-index target of shape {}, got {}", op, input.sizes(), expected,
+              target.sizes());
+}
+
+}  // namespace
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, const std::string& reduction) {
+  Reduction r = parse_reduction(reduction, "mse_loss");
+  return reduce((input - target).square(), r);
+}
+
+Tensor l1_loss(const Tensor& input, const Tensor& target, const std::string& reduction) {
+  Reduction r = parse_reduction(reduction, "l1_loss");
+  return reduce((input - target).abs(), r);
+}
+
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const std::string& reduction, double beta) {
+  Reduction r = parse_reduction(reduction, "smooth_l1_loss");
+  EMBER_CHECK(beta >= 0, ValueError, "smooth_l1_loss: beta must be non-negative, got {}", beta);
+  Tensor diff = (input - target).abs();
+  if (beta == 0) return reduce(diff, r);
+  return reduce(where(diff < beta, diff.square() * (0.5 / beta), diff - 0.5 * beta), r);
+}
+
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, const std::string& reduction, int64_t ignore_index) {
+  Reduction r = parse_reduction(reduction, "nll_loss");
+  check_floating(log_probs, "nll_loss", "input");
+  check_class_target_shape(log_probs, target, "nll_loss");
+  return nll_rows(class_rows(log_probs), target.reshape({-1}), r, ignore_index, 0.0, target.sizes(), "nll_loss");
+}
+
+Tensor cross_entropy(const Tensor& logits, const Tensor& target, const std::string& reduction, int64_t ignore_index,
+                     double label_smoothing) {
+  const char* op = "cross_entropy";
+  Reduction r = parse_reduction(reduction, op);
+  check_floating(logits, op, "input");
+  EMBER_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, ValueError,
+              "cross_entropy: label_smoothing must be between 0.0 and 1.0, got {}", label_smoothing);
+  EMBER_CHECK(logits.dim() >= 1, ShapeError, "cross_entropy: input must have a class dim, got shape {}",
+              logits.sizes());
+  int64_t class_dim = logits.dim() == 1 ? 0 : 1;
+  if (target.is_floating_point()) {
+    // Class probabilities: -sum_c target_c * log_softmax(logits)_c per sample.
+    check_same_shape(logits, target, op);
+    auto classes = static_cast<double>(logits.size(class_dim));
+    Tensor probs = label_smoothing > 0 ? target * (1.0 - label_smoothing) + label_smoothing / classes : target;
+    Tensor loss = -(ember::log_softmax(logits, class_dim) * probs).sum(class_dim);
+    return reduce(loss, r);
+  }
+  check_class_target_shape(logits, target, op);
+  Tensor rows = class_rows(logits);
+  return nll_rows(ember::log_softmax(rows, 1), target.reshape({-1}), r, ignore_index, label_smoothing, target.sizes(),
+                  op);
+}
+
+Tensor binary_cross_entropy(const Tensor& p, const Tensor& target, const std::string& reduction) {
+  const char* op = "binary_cross_entropy";
+  Reduction r = parse_reduction(reduction, op);
+  check_floating(p, op, "input");
+  check_same_shape(p, target, op);
+  if (p.numel() > 0) {
+    bool in_range = all(logical_and(p >= 0, p <= 1)).item<bool>();
+    EMBER_CHECK(in_range, ValueError, "{}: all elements of input should be between 0 and 1", op);
+  }
+  // PyTorch clamps the logs at -100 so that p = 0 or 1 gives a finite loss. log(x) is taken of
+  // where(x > 0, x, 1), so that its backward never divides by a zero x (0 / 0 = nan).
+  auto clamped_log = [](const Tensor& x) {
+    Tensor positive = x > 0;
+    return where(positive, where(positive, x, Scalar(1)).log(), Scalar(-100)).clamp_min(-100);
+  };
+  Tensor loss = -(target * clamped_log(p) + (1 - target) * clamped_log(1 - p));
+  return reduce(loss, r);
+}
+
+Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target, const std::string& reduction) {
+  const char* op = "binary_cross_entropy_with_logits";
+  Reduction r = parse_reduction(reduction, op);
+  check_floating(logits, op, "input");
+  check_same_shape(logits, target, op);
+  // (1 - t) x + softplus(-x) = (1 - t) x - log(sigmoid(x)): stable for any x, and its
+  // gradient is sigmoid(x) - t everywhere (also at x = 0).
+  return reduce((1 - target) * logits + softplus(-logits), r);
+}
+
+}  // namespace functional
+}  // namespace nn
+}  // namespace ember
