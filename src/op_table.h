@@ -20,7 +20,7 @@ namespace ember {
   X(Abs,        "abs",        Same,  x < A(0) ? A(-x) : x, g * sign(x)) \
   X(Sign,       "sign",       Same,  A((A(0) < x) - (x < A(0))), zeros_like(g)) \
   X(Square,     "square",     Same,  A(x * x), g * x * 2) \
-  X(Relu,       "relu",       Same,  (x > A(0) || em::isnan_(x)) ? x : A(0), g * gt(x, 0).to(g.dtype())) \
+  X(Relu,       "relu",       Same,  (x > A(0) || em::isnan_(x)) ? x : A(0), where(gt(x, 0), g, 0)) \
   X(Floor,      "floor",      Same,  em::floor_(x), zeros_like(g)) \
   X(Ceil,       "ceil",       Same,  em::ceil_(x), zeros_like(g)) \
   X(Round,      "round",      Same,  em::round_(x), zeros_like(g)) \

@@ -1040,6 +1040,21 @@ TEST(LossGradcheck, CrossEntropyAndNll) {
   }
 }
 
+// The training loop's cross_entropy (2-D logits, valid targets, mean or sum) runs as one fused
+// node; its backward is built from differentiable ops, so second derivatives are exact too.
+TEST(LossGradcheck, FusedCrossEntropySecondOrder) {
+  manual_seed(13);
+  Tensor target = from_vector<int64_t>({1, 0, 4, 2}, Shape{4});
+  for (const char* r : {"mean", "sum"}) {
+    SCOPED_TRACE(r);
+    std::string red = r;
+    Tensor logits = leaf64({4, 5}, 2.0);
+    EXPECT_EQ(nn::F::cross_entropy(logits, target, red).grad_fn()->name(), "NllLossBackward");
+    EXPECT_TRUE(autograd::gradgradcheck(
+        [&](const std::vector<Tensor>& in) { return nn::F::cross_entropy(in[0], target, red); }, {logits}));
+  }
+}
+
 TEST(LossGradcheck, BinaryCrossEntropy) {
   manual_seed(13);
   for (const char* r : {"none", "mean", "sum"}) {

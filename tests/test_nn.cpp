@@ -1190,3 +1190,21 @@ TEST(Training, MlpLearnsTwoSpirals) {
 }
 
 }  // namespace
+
+// Linear records one node that reads the weight directly: its gradient arrives contiguous in
+// the weight's layout (no t() node, no transposed copy), and the input's gradient is skipped
+// when the input does not require grad.
+TEST(LinearGraph, OneNodeAndContiguousWeightGradient) {
+  manual_seed(3);
+  auto lin = std::make_shared<nn::Linear>(5, 3);
+  Tensor x = randn({4, 5});
+  Tensor y = lin->forward(x);
+  EXPECT_EQ(y.grad_fn()->name(), "AddmmBackward");
+  y.sum().backward();
+  ASSERT_TRUE(lin->weight.grad().defined());
+  EXPECT_TRUE(lin->weight.grad().is_contiguous());
+  EXPECT_TRUE(allclose(lin->weight.grad(), x.sum(0).unsqueeze(0).expand({3, 5}), 1e-5, 1e-6));
+  EXPECT_TRUE(allclose(lin->bias.grad(), full({3}, 4.0), 1e-6, 1e-6));
+  auto no_bias = std::make_shared<nn::Linear>(5, 3, false);
+  EXPECT_EQ(no_bias->forward(x).grad_fn()->name(), "MmBackward");
+}

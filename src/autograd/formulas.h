@@ -28,6 +28,9 @@ void record_softmax(Tensor& out, const Tensor& x, int64_t dim, bool log);
 void record_bmm(Tensor& out, const Tensor& a, const Tensor& b);  // (B,M,K) @ (B,K,N)
 void record_addmm(Tensor& out, const Tensor& bias, const Tensor& a, const Tensor& b, const Scalar& beta,
                   const Scalar& alpha);
+// x @ weight^T + bias as one node (nn::functional::linear), so the weight needs no t() node and
+// its gradient is computed in its own layout.
+void record_linear(Tensor& out, const Tensor& x, const Tensor& weight, const Tensor& bias);
 
 // Views and reordering (formulas_views.cpp)
 void record_reshape(Tensor& out, const Tensor& x, const char* name);  // view, reshape, squeeze, ...

@@ -22,6 +22,27 @@ DimList dims_of(const std::vector<bool>& mask) {
   return d;
 }
 
+// Matrix products over the last two dims: mm for 2-D operands, bmm for 3-D ones.
+Tensor mat_t(const Tensor& m) { return m.transpose(-2, -1); }
+Tensor mat_mul(const Tensor& a, const Tensor& b) { return a.dim() == 2 ? mm(a, b) : bmm(a, b); }
+
+// An operand stored transposed, like the view w.t() of a contiguous (out, in) weight.
+bool is_transposed(const Tensor& m) {
+  int64_t r = m.dim();
+  return m.size(r - 2) > 1 && m.size(r - 1) > 1 && m.stride(r - 2) == 1 && m.stride(r - 1) == m.size(r - 2);
+}
+
+// Gradients of a (.., M, K) @ b (.., K, N) for g (.., M, N): ga = g b^T, gb = a^T g. An operand
+// stored transposed gets its gradient transposed too ((b g^T)^T, (g^T a)^T): after the t() that
+// made the operand, the gradient is contiguous like the weight it belongs to, and the leaf takes
+// it without a copy. PyTorch's mm_mat1_backward / mm_mat2_backward do the same.
+Tensor mat_grad_a(const Tensor& g, const Tensor& a, const Tensor& b) {
+  return is_transposed(a) ? mat_t(mat_mul(b, mat_t(g))) : mat_mul(g, mat_t(b));
+}
+Tensor mat_grad_b(const Tensor& g, const Tensor& a, const Tensor& b) {
+  return is_transposed(b) ? mat_t(mat_mul(mat_t(g), a)) : mat_mul(mat_t(a), g);
+}
+
 // Reverse cumulative sum along dim: out[i] = sum_{j >= i} g[j], with differentiable ops.
 Tensor reverse_cumsum(const Tensor& g, int64_t dim) { return g.sum(dim, true) - g.cumsum(dim) + g; }
 
@@ -112,20 +133,38 @@ void record_softmax(Tensor& out, const Tensor& x, int64_t dim, bool log) {
 }
 
 void record_bmm(Tensor& out, const Tensor& a, const Tensor& b) {
-  // a (B,M,K), b (B,K,N), g (B,M,N): ga = g b^T, gb = a^T g.
-  record(out, "BmmBackward", {a, b}, {a, b}, [](const Tensor& g, const std::vector<Tensor>& s) {
-    return std::vector<Tensor>{bmm(g, s[1].transpose(1, 2)), bmm(s[0].transpose(1, 2), g)};
+  // a (B,M,K), b (B,K,N), g (B,M,N): ga = g b^T, gb = a^T g, each only when it is needed.
+  const bool need_a = requires_grad(a), need_b = requires_grad(b);
+  record(out, "BmmBackward", {a, b}, {a, b}, [need_a, need_b](const Tensor& g, const std::vector<Tensor>& s) {
+    return std::vector<Tensor>{need_a ? mat_grad_a(g, s[0], s[1]) : Tensor(),
+                               need_b ? mat_grad_b(g, s[0], s[1]) : Tensor()};
   });
 }
 
 void record_addmm(Tensor& out, const Tensor& bias, const Tensor& a, const Tensor& b, const Scalar& beta,
                   const Scalar& alpha) {
   const Shape bs = bias.sizes();
-  double be = beta.to_double(), al = alpha.to_double();
-  record(out, "AddmmBackward", {bias, a, b}, {a, b}, [bs, be, al](const Tensor& g, const std::vector<Tensor>& s) {
-    Tensor ga = mm(g, s[1].t()), gb = mm(s[0].t(), g);
-    return std::vector<Tensor>{sum_to(be == 1 ? g : g * be, bs), al == 1 ? ga : ga * al, al == 1 ? gb : gb * al};
+  const double be = beta.to_double(), al = alpha.to_double();
+  const bool need_bias = requires_grad(bias), need_a = requires_grad(a), need_b = requires_grad(b);
+  record(out, "AddmmBackward", {bias, a, b}, {a, b}, [=](const Tensor& g, const std::vector<Tensor>& s) {
+    Tensor gbias, ga, gb;
+    if (need_bias) gbias = sum_to(be == 1 ? g : g * be, bs);
+    if (need_a) ga = mat_grad_a(g, s[0], s[1]);
+    if (need_b) gb = mat_grad_b(g, s[0], s[1]);
+    return std::vector<Tensor>{gbias, al == 1 || !ga.defined() ? ga : ga * al, al == 1 || !gb.defined() ? gb : gb * al};
   });
+}
+
+void record_linear(Tensor& out, const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  // x (B, in), weight (out, in), bias (out) or undefined, g (B, out):
+  // gx = g W (B, in), gW = g^T x (out, in), gbias = sum_B g. Each only when needed.
+  const bool need_x = requires_grad(x), need_w = requires_grad(weight),
+             need_bias = bias.defined() && requires_grad(bias);
+  record(out, bias.defined() ? "AddmmBackward" : "MmBackward", {x, weight, bias}, {x, weight},
+         [=](const Tensor& g, const std::vector<Tensor>& s) {
+           return std::vector<Tensor>{need_x ? mm(g, s[1]) : Tensor(), need_w ? mm(g.t(), s[0]) : Tensor(),
+                                      need_bias ? g.sum(0) : Tensor()};
+         });
 }
 
 }  // namespace autograd

@@ -121,10 +121,26 @@ void where_kernel(const Tensor& out, const Tensor& cond, const Tensor& a, const 
   switch_all(out.dtype(), "where", [&](auto tag) {
     using T = decltype(tag);
     plan_for_each(p, [](char** d, const int64_t* s, int64_t n) {
+      auto* out = reinterpret_cast<T*>(d[0]);
+      const auto* c = reinterpret_cast<const bool*>(d[1]);
+      const auto* a = reinterpret_cast<const T*>(d[2]);
+      const auto* b = reinterpret_cast<const T*>(d[3]);
+      constexpr auto kT = static_cast<int64_t>(sizeof(T));
+      // Dense lines, with b dense or a scalar (ReLU's backward is where(x > 0, g, 0)), run as
+      // plain indexed loops the compiler vectorises; anything else walks the strides.
+      if (s[0] == kT && s[1] == 1 && s[2] == kT && (s[3] == kT || s[3] == 0)) {
+        if (s[3] == 0) {
+          const T other = *b;
+          for (int64_t i = 0; i < n; ++i) out[i] = c[i] ? a[i] : other;
+        } else {
+          for (int64_t i = 0; i < n; ++i) out[i] = c[i] ? a[i] : b[i];
+        }
+        return;
+      }
       for (int64_t i = 0; i < n; ++i) {
-        bool c = *reinterpret_cast<const bool*>(d[1] + i * s[1]);
+        bool ci = *reinterpret_cast<const bool*>(d[1] + i * s[1]);
         *reinterpret_cast<T*>(d[0] + i * s[0]) =
-            c ? *reinterpret_cast<const T*>(d[2] + i * s[2]) : *reinterpret_cast<const T*>(d[3] + i * s[3]);
+            ci ? *reinterpret_cast<const T*>(d[2] + i * s[2]) : *reinterpret_cast<const T*>(d[3] + i * s[3]);
       }
     });
   });

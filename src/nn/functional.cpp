@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "../autograd/formulas.h"
 #include "../check.h"
 #include "ember/autograd.h"
 #include "ember/factory.h"
@@ -50,10 +51,24 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   EMBER_CHECK(x.dim() >= 1 && x.size(-1) == weight.size(1), ShapeError,
               "linear: input of shape {} does not match weight of shape {} (last dim must be {})", x.sizes(),
               weight.sizes(), weight.size(1));
-  // x (B, in), W (out, in), b (out) -> (B, out): one GEMM with the bias as its C operand.
-  if (x.dim() == 2 && bias.defined()) return addmm(bias, x, weight.t());
-  Tensor y = matmul(x, weight.t());
-  return bias.defined() ? y + bias : y;
+  EMBER_CHECK(!bias.defined() || bias.sizes() == Shape{weight.size(0)}, ShapeError,
+              "linear: bias of shape {} does not match weight of shape {}", bias.sizes(), weight.sizes());
+  if (x.dim() != 2) {
+    // (..., in) runs as (N, in) rows: (in) -> (1, in), (A, B, in) -> (A * B, in).
+    Shape out_shape = x.sizes();
+    out_shape[out_shape.size() - 1] = weight.size(0);
+    if (x.dim() == 1) out_shape = Shape{weight.size(0)};
+    return linear(x.reshape({-1, x.size(-1)}), weight, bias).reshape(out_shape);
+  }
+  // x (B, in), W (out, in), b (out) -> (B, out): one GEMM with the bias as its C operand, and
+  // one autograd node (AddmmBackward) that reads W directly.
+  Tensor y;
+  {
+    NoGradGuard no_grad;
+    y = bias.defined() ? addmm(bias, x, weight.t()) : mm(x, weight.t());
+  }
+  if (autograd::needs_grad({&x, &weight, &bias})) autograd::record_linear(y, x, weight, bias);
+  return y;
 }
 
 Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias,

@@ -3,6 +3,7 @@
 // cross-entropy. Composed from differentiable ops with PyTorch's formulas.
 #include <cmath>
 
+#include "../autograd/meta.h"
 #include "../check.h"
 #include "ember/autograd.h"
 #include "ember/factory.h"
@@ -44,17 +45,37 @@ void check_floating(const Tensor& t, const char* op, const char* what) {
   EMBER_CHECK(t.is_floating_point(), TypeError, "{}: expected a floating {}, got {}", op, what, t.dtype());
 }
 
-// Validates class indices against [0, classes) and returns whether any equals ignore_index.
-bool check_class_indices(const Tensor& target, int64_t classes, int64_t ignore_index, const char* op) {
+// What a class-index target holds: how many entries are not ignore_index. Indices outside
+// [0, classes) throw. CPU targets are scanned in place (no ops, no sync); others with ops.
+struct ClassTargets {
+  int64_t kept;
+  bool any_ignored;
+};
+
+ClassTargets scan_class_indices(const Tensor& target, int64_t classes, int64_t ignore_index, const char* op) {
   EMBER_CHECK(target.dtype() == kInt64, TypeError, "{}: class-index targets must be int64, got {}", op, target.dtype());
-  if (target.numel() == 0) return false;
-  Tensor ignored = target == ignore_index;
-  bool any_ignored = any(ignored).item<bool>();
-  Tensor valid = any_ignored ? where(ignored, Scalar(0), target) : target;
-  int64_t lo = valid.min().item<int64_t>(), hi = valid.max().item<int64_t>();
+  const int64_t n = target.numel();
+  if (n == 0) return {0, false};
+  int64_t kept = 0, lo = 0, hi = 0;
+  if (target.is_cpu()) {
+    Tensor t = target.contiguous();
+    const int64_t* p = t.data_ptr<int64_t>();
+    for (int64_t i = 0; i < n; ++i) {
+      if (p[i] == ignore_index) continue;
+      lo = kept == 0 ? p[i] : std::min(lo, p[i]);
+      hi = kept == 0 ? p[i] : std::max(hi, p[i]);
+      ++kept;
+    }
+  } else {
+    Tensor ignored = target == ignore_index;
+    kept = n - ignored.sum().item<int64_t>();
+    Tensor valid = kept < n ? where(ignored, Scalar(0), target) : target;
+    lo = valid.min().item<int64_t>();
+    hi = valid.max().item<int64_t>();
+  }
   EMBER_CHECK(lo >= 0 && hi < classes, IndexError, "{}: target {} is out of bounds for {} classes", op,
               lo < 0 ? lo : hi, classes);
-  return any_ignored;
+  return {kept, kept < n};
 }
 
 // log_probs (N, C) and int64 target (N): the per-sample losses -log_probs[i, target[i]], 0 for
@@ -63,33 +84,57 @@ bool check_class_indices(const Tensor& target, int64_t classes, int64_t ignore_i
 Tensor nll_rows(const Tensor& log_probs, const Tensor& target, Reduction r, int64_t ignore_index, double smoothing,
                 const Shape& none_shape, const char* op) {
   int64_t classes = log_probs.size(1);
-  bool any_ignored = check_class_indices(target, classes, ignore_index, op);
-  Tensor keep = any_ignored ? (target != ignore_index) : Tensor();
-  Tensor index = any_ignored ? where(keep, target, Scalar(0)) : target;
-  Tensor nll = -log_probs.gather(1, index.unsqueeze(1)).squeeze(1);
-  Tensor smooth = smoothing > 0 ? -log_probs.sum(1) : Tensor();
-  if (any_ignored) {
+  ClassTargets targets = scan_class_indices(target, classes, ignore_index, op);
+  Tensor keep = targets.any_ignored ? (target != ignore_index).unsqueeze(1) : Tensor();  // (N, 1)
+  Tensor index = targets.any_ignored ? where(keep.squeeze(1), target, Scalar(0)) : target;
+  // Rows stay (N, 1) and the minus sign joins the reduction's scale: the common case (mean,
+  // nothing ignored) is gather, sum and one multiply.
+  Tensor picked = log_probs.gather(1, index.unsqueeze(1));
+  Tensor row_sums = smoothing > 0 ? log_probs.sum(1, true) : Tensor();
+  if (targets.any_ignored) {
     Tensor keep_f = keep.to(log_probs.dtype());
-    nll = nll * keep_f;
-    if (smooth.defined()) smooth = smooth * keep_f;
+    picked = picked * keep_f;
+    if (row_sums.defined()) row_sums = row_sums * keep_f;
   }
-  auto reduce_rows = [&](const Tensor& rows) -> Tensor {
+  auto negated_reduction = [&](const Tensor& rows) -> Tensor {
     switch (r) {
       case Reduction::None:
-        return rows.reshape(none_shape);
+        return (-rows).reshape(none_shape);
       case Reduction::Sum:
-        return rows.sum();
+        return rows.sum() * -1.0;
       case Reduction::Mean:
         break;
     }
-    if (!any_ignored) return rows.mean();
     // All ignored: PyTorch's 0 / 0 = nan, but with zero (not nan) gradients.
-    auto kept = keep.sum().item<int64_t>();
-    if (kept == 0) return rows.sum() + std::nan("");
-    return rows.sum() / static_cast<double>(kept);
+    if (targets.kept == 0) return rows.sum() * -1.0 + std::nan("");
+    return rows.sum() * (-1.0 / static_cast<double>(targets.kept));
   };
-  Tensor loss = reduce_rows(nll);
-  if (smooth.defined()) loss = loss * (1.0 - smoothing) + reduce_rows(smooth) * (smoothing / classes);
+  Tensor loss = negated_reduction(picked);
+  if (row_sums.defined())
+    loss = loss * (1.0 - smoothing) + negated_reduction(row_sums) * (smoothing / static_cast<double>(classes));
+  return loss;
+}
+
+// The training loop's case as one node: logits (N, C), valid int64 targets (N), "mean" or "sum".
+// loss = -scale * sum_i log_softmax(logits)[i, target[i]] with scale 1/N or 1, and
+// d loss / d logits = scale * (softmax(logits) - one_hot(target)): three kernels backward
+// instead of the eight of log_softmax + gather + sum. The backward recomputes the softmax from
+// the saved logits with ember's ops, so double backward stays exact.
+Tensor fused_cross_entropy(const Tensor& logits, const Tensor& target, bool mean) {
+  const double scale = mean ? 1.0 / static_cast<double>(logits.size(0)) : 1.0;
+  Tensor loss;
+  {
+    NoGradGuard no_grad;
+    loss = ember::log_softmax(logits, 1).gather(1, target.unsqueeze(1)).sum() * -scale;
+  }
+  if (!autograd::needs_grad({&logits})) return loss;
+  autograd::record(
+      loss, "NllLossBackward", {logits}, {logits, target}, [scale](const Tensor& g, const std::vector<Tensor>& s) {
+        Tensor index = s[1].unsqueeze(1);
+        Tensor minus_one = full({index.size(0), 1}, -1.0, TensorOptions(s[0].dtype()).device(s[0].device()));
+        Tensor grad = ember::softmax(s[0], 1).scatter_add(1, index, minus_one);
+        return std::vector<Tensor>{grad * (g * scale)};
+      });
   return loss;
 }
 
@@ -160,6 +205,10 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, const std::stri
     return reduce(loss, r);
   }
   check_class_target_shape(logits, target, op);
+  if (logits.dim() == 2 && label_smoothing == 0 && r != Reduction::None && logits.size(0) > 0) {
+    ClassTargets targets = scan_class_indices(target, logits.size(1), ignore_index, op);
+    if (!targets.any_ignored) return fused_cross_entropy(logits, target, r == Reduction::Mean);
+  }
   Tensor rows = class_rows(logits);
   return nll_rows(ember::log_softmax(rows, 1), target.reshape({-1}), r, ignore_index, label_smoothing, target.sizes(),
                   op);

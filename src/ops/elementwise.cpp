@@ -49,6 +49,9 @@ void check_alpha(BinaryOp op, DType compute, const Scalar& alpha) {
 
 // t converted and broadcast for a kernel: an internal view, never part of the autograd graph.
 Tensor kernel_operand(const Tensor& t, DType dtype, const Shape& shape) {
+  // A 0-dim operand already in the compute dtype (a Scalar: the `y * 1.0001` of every small
+  // op) broadcasts by zero strides, without expand()'s checks.
+  if (t.dim() == 0 && t.dtype() == dtype) return make_view(t, shape, Shape(shape.size(), 0), t.storage_offset());
   if (!t.requires_grad()) return expand_to(to_dtype(t, dtype), shape);
   NoGradGuard no_grad;
   return expand_to(to_dtype(t, dtype), shape);
