@@ -1,5 +1,6 @@
-// ember::cuda queries for builds without the CUDA backend: no devices, and synchronising is a
-// no-op. The CUDA backend (src/cuda/, EMBER_WITH_CUDA) provides the real ones.
+// ember::cuda queries for builds without CUDA: no devices, no memory, and synchronising is a
+// no-op. With EMBER_CUDA, src/cuda/runtime.cpp provides the real ones.
+#include "dispatch.h"
 #include "ember/device.h"
 
 #ifndef EMBER_WITH_CUDA
@@ -8,6 +9,16 @@ namespace cuda {
 bool is_available() { return false; }
 int device_count() { return 0; }
 void synchronize() {}
+int64_t memory_allocated(int) { return 0; }
+int64_t memory_reserved(int) { return 0; }
+int64_t max_memory_allocated(int) { return 0; }
+void reset_peak_memory_stats(int) {}
+void empty_cache() {}
 }  // namespace cuda
+
+std::string cuda_unavailable_reason() {
+  return "CUDA is not available: this build of ember has no CUDA support (configure with -DEMBER_CUDA=ON on a "
+         "machine with nvcc)";
+}
 }  // namespace ember
 #endif

@@ -8,12 +8,7 @@ namespace {
 
 Backend* g_backends[kNumDeviceTypes] = {};
 
-void register_builtin_backends() {
-  cpu::register_backend();
-#ifdef EMBER_WITH_CUDA
-  cuda_backend::register_backend();
-#endif
-}
+void register_builtin_backends() { cpu::register_backend(); }
 
 }  // namespace
 
@@ -23,9 +18,8 @@ Backend& backend_for(DeviceType type) {
   static const bool registered = (register_builtin_backends(), true);  // thread-safe, once
   (void)registered;
   Backend* b = g_backends[static_cast<int>(type)];
-  EMBER_CHECK(b != nullptr, DeviceError, "no backend for device '{}': this build of ember has no {} support{}",
-              Device(type).str(), Device(type).str(),
-              type == kCUDA ? " (configure with -DEMBER_CUDA=ON on a machine with nvcc)" : "");
+  EMBER_CHECK(b != nullptr, DeviceError, "{}",
+              type == kCUDA ? cuda_unavailable_reason() : "no backend for device '" + Device(type).str() + "'");
   return *b;
 }
 

@@ -88,14 +88,12 @@ class Backend {
 Backend& backend_for(DeviceType type);
 Backend& backend_for(const Tensor& t);
 void register_backend(DeviceType type, Backend* backend);
+// Why CUDA tensors cannot be made here: no CUDA in this build, no usable GPU (with the CUDA
+// runtime's reason), or no kernels registered for it.
+std::string cuda_unavailable_reason();
 
 namespace cpu {
 void register_backend();
 }
-#ifdef EMBER_WITH_CUDA
-namespace cuda_backend {
-void register_backend();
-}
-#endif
 
 }  // namespace ember

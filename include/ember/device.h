@@ -37,6 +37,16 @@ namespace cuda {
 bool is_available();
 int device_count();
 void synchronize();
+
+// The CUDA caching allocator's statistics for one device (-1: the current one), in bytes:
+// memory in tensors, memory held from the driver (tensors plus cache), and the peak of the
+// former since the last reset. All zero in a build or on a machine without CUDA.
+int64_t memory_allocated(int device = -1);
+int64_t memory_reserved(int device = -1);
+int64_t max_memory_allocated(int device = -1);
+void reset_peak_memory_stats(int device = -1);
+// Returns the cached, unused memory of every device to the driver.
+void empty_cache();
 }  // namespace cuda
 
 namespace memory {
