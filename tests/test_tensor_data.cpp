@@ -221,9 +221,9 @@ TEST(ConvertTest, ToCudaWithoutCudaThrows) {
     EXPECT_EQ(t.cuda().device(), Device(kCUDA, 0));
     return;
   }
-  EXPECT_THROW_MSG(ones({2}).to(kCUDA), DeviceError, "cuda");
-  EXPECT_THROW_MSG(ones({2}).cuda(), DeviceError, "cuda");
-  EXPECT_THROW_MSG(zeros({2}, kCUDA), DeviceError, "cuda");
+  EXPECT_THROW_MSG(ones({2}).to(kCUDA), DeviceError, "CUDA is not available: ");
+  EXPECT_THROW_MSG(ones({2}).cuda(), DeviceError, "CUDA is not available: ");
+  EXPECT_THROW_MSG(zeros({2}, kCUDA), DeviceError, "CUDA is not available: ");
 }
 
 TEST(ThreadsTest, SetAndGet) {
