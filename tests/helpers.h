@@ -1,11 +1,15 @@
 // Shared test helpers: comparing tensors with expected values, making non-contiguous inputs
-// whose gaps hold NaN (so a kernel that reads a gap is caught), and asserting error messages.
+// whose gaps hold NaN (so a kernel that reads a gap is caught), asserting error messages,
+// temporary directories and the gradient probe the libtorch reference programs use.
 #pragma once
 #include <ember/ember.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace ember_test {
@@ -86,5 +90,38 @@ inline std::string device_param_name(const ::testing::TestParamInfo<ember::Devic
     if ((device).is_cuda() && !ember::cuda::is_available())                     \
       GTEST_SKIP() << "CUDA is not available in this build or on this machine"; \
   } while (0)
+
+// A fresh directory for the running test (named after it and the process), removed with
+// everything in it when the TempDir goes out of scope.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix) {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           (prefix + info->name() + "_" + std::to_string(static_cast<long>(::getpid())));
+    std::filesystem::create_directories(dir_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string str() const { return dir_.string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// The weights that reduce an output to a scalar before differentiating; the libtorch reference
+// programs use the same formula: ((5 i) mod 7 - 3) / 4 + 1/8 (exact binary fractions, never 0).
+inline ember::Tensor probe(const ember::Shape& shape, ember::Device device) {
+  int64_t n = 1;
+  for (int64_t s : shape) n *= s;
+  std::vector<double> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<double>((i * 5) % 7 - 3) * 0.25 + 0.125;
+  return ember::from_vector(v, shape).to(device);
+}
 
 }  // namespace ember_test

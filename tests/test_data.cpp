@@ -2,7 +2,6 @@
 // prefetch thread, errors), the MNIST IDX reader on small files written here (plain and
 // gzipped) with every error message, and the real Fashion-MNIST files when installed.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -256,13 +255,7 @@ std::string gzip_stored(const std::string& data) {
 // Each test writes its files into a fresh temporary directory.
 class MnistFiles : public ::testing::Test {
  protected:
-  MnistFiles() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("ember_data_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  ~MnistFiles() override { fs::remove_all(dir_, ec_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string path(const std::string& name) const { return dir_.path(name); }
   void write(const std::string& name, const std::string& bytes) const {
     std::ofstream(path(name), std::ios::binary) << bytes;
   }
@@ -278,10 +271,9 @@ class MnistFiles : public ::testing::Test {
     write(prefix + "-images-idx3-ubyte" + (gz ? ".gz" : ""), gz ? gzip_stored(images()) : images());
     write(prefix + "-labels-idx1-ubyte" + (gz ? ".gz" : ""), gz ? gzip_stored(labels()) : labels());
   }
-  std::string root() const { return dir_.string(); }
+  std::string root() const { return dir_.str(); }
 
-  fs::path dir_;
-  std::error_code ec_;
+  ember_test::TempDir dir_{"ember_data_"};
 };
 
 void expect_test_set(const data::datasets::MNIST& ds) {

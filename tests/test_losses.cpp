@@ -19,20 +19,11 @@
 
 using namespace ember;
 using ember_test::expect_values;
+using ember_test::probe;
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// The weights that reduce a "none" loss to a scalar before differentiating; the libtorch
-// program uses the same formula: ((5 i) mod 7 - 3) / 4 + 1/8 (exact binary fractions).
-Tensor probe(const Shape& shape, Device device) {
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
-  std::vector<double> v(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<double>((i * 5) % 7 - 3) * 0.25 + 0.125;
-  return from_vector(v, shape).to(device);
-}
 
 // Checks out against values, then the gradients of out (0-dim) or sum(out * probe) with
 // respect to inputs against grads.

@@ -2,13 +2,11 @@
 // round trips of every dtype and layout, error messages for bad files, and reading ember's files
 // back with NumPy when python3 has it.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>  // before helpers.h, which uses std::isnan
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -16,7 +14,6 @@
 
 #include "helpers.h"
 
-namespace fs = std::filesystem;
 using namespace ember;
 
 namespace {
@@ -47,17 +44,7 @@ std::string npy_bytes(int major, std::string header, const std::string& data) {
 
 class NpyTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           (std::string("ember_npy_") + info->name() + "_" + std::to_string(static_cast<long>(::getpid())));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string tmp(const std::string& name) const { return (dir_ / name).string(); }
+  std::string tmp(const std::string& name) const { return dir_.path(name); }
 
   // Saves t, loads it back and checks dtype, shape and values.
   void round_trip(const Tensor& t, const std::string& name) {
@@ -71,7 +58,7 @@ class NpyTest : public ::testing::Test {
     EXPECT_EQ(u.to_vector<double>(), t.to_vector<double>()) << name;
   }
 
-  fs::path dir_;
+  ember_test::TempDir dir_{"ember_npy_"};
 };
 
 // ---- Files written by NumPy
@@ -233,7 +220,7 @@ TEST_F(NpyTest, BFloat16CannotBeSaved) {
 TEST_F(NpyTest, MissingFile) {
   std::string path = tmp("does_not_exist.npy");
   EXPECT_THROW_MSG(load_npy(path), ValueError, "load_npy: " + path + ": cannot open file");
-  EXPECT_THROW_MSG(load_npy(dir_.string()), ValueError, "load_npy: " + dir_.string() + ": not a readable file");
+  EXPECT_THROW_MSG(load_npy(dir_.str()), ValueError, "load_npy: " + dir_.str() + ": not a readable file");
 }
 
 TEST_F(NpyTest, BadMagic) {
@@ -331,7 +318,7 @@ TEST_F(NpyTest, NumPyReadsEmberFiles) {
       "assert e.dtype == np.int32 and e.shape == (0, 2)\n";
   std::string script_path = tmp("check.py");
   write_bytes(script_path, script);
-  int rc = std::system((py + " " + script_path + " " + dir_.string()).c_str());
+  int rc = std::system((py + " " + script_path + " " + dir_.str()).c_str());
   EXPECT_EQ(rc, 0) << "numpy could not read ember's files (see the Python traceback above)";
 }
 

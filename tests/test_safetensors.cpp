@@ -4,14 +4,12 @@
 // its Rust source, since the package is not installed here), every malformed header, and a fuzz
 // loop of corrupted and truncated files that may only throw ember::Error.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>  // before helpers.h, which uses std::isnan
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -22,7 +20,6 @@
 
 #include "helpers.h"
 
-namespace fs = std::filesystem;
 using namespace ember;
 
 namespace {
@@ -63,17 +60,7 @@ std::string st_bytes(std::string header, const std::string& data, bool pad = tru
 
 class SafetensorsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           (std::string("ember_st_") + info->name() + "_" + std::to_string(static_cast<long>(::getpid())));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string tmp(const std::string& name) const { return (dir_ / name).string(); }
+  std::string tmp(const std::string& name) const { return dir_.path(name); }
 
   // Saves the map, loads it back and checks names, dtypes, shapes and values.
   void round_trip(const TensorMap& tensors, const std::string& name) {
@@ -102,7 +89,7 @@ class SafetensorsTest : public ::testing::Test {
     EXPECT_THROW_MSG(load_safetensors_metadata(p), ValueError, fragment);
   }
 
-  fs::path dir_;
+  ember_test::TempDir dir_{"ember_st_"};
 };
 
 const double kInf = std::numeric_limits<double>::infinity();
@@ -340,7 +327,7 @@ TEST_F(SafetensorsTest, MissingOrShortFile) {
   std::string p = tmp("does_not_exist.safetensors");
   EXPECT_THROW_MSG(load_safetensors(p), ValueError, "load_safetensors: " + p + ": cannot open file");
   EXPECT_THROW_MSG(load_safetensors_metadata(p), ValueError, "load_safetensors_metadata: " + p + ": cannot open file");
-  EXPECT_THROW_MSG(load_safetensors(dir_.string()), ValueError, dir_.string() + ": not a readable file");
+  EXPECT_THROW_MSG(load_safetensors(dir_.str()), ValueError, dir_.str() + ": not a readable file");
   expect_bad("", "file too short (0 bytes) to hold the 8-byte header length");
   expect_bad(std::string(7, '\0'), "file too short (7 bytes)");
 }
@@ -568,7 +555,7 @@ TEST_F(SafetensorsTest, PythonPackageReadsAndWritesTheSameBytes) {
       "assert t['s'].shape == () and t['e'].shape == (0, 2)\n"
       "save_file(t, d + '/python.safetensors', metadata={'format': 'np'})\n";
   write_bytes(tmp("check.py"), script);
-  int rc = std::system((py + " " + tmp("check.py") + " " + dir_.string()).c_str());
+  int rc = std::system((py + " " + tmp("check.py") + " " + dir_.str()).c_str());
   ASSERT_EQ(rc, 0) << "the safetensors package could not read ember's file (see the traceback above)";
   EXPECT_EQ(read_bytes(tmp("ember.safetensors")), read_bytes(tmp("python.safetensors")));
   TensorMap back = load_safetensors(tmp("python.safetensors"));

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "../core.h"
+#include "byte_order.h"
 
 namespace ember {
 namespace {
@@ -19,21 +20,8 @@ constexpr char kMagic[] = "\x93NUMPY";  // 6 bytes, then major and minor version
 constexpr size_t kMagicLen = 6;
 constexpr size_t kAlign = 64;  // NumPy pads the header so the data starts on a 64-byte boundary
 
-bool host_is_little_endian() {
-  uint16_t one = 1;
-  unsigned char first;
-  std::memcpy(&first, &one, 1);
-  return first == 1;
-}
-
-// Reverses the bytes of each of `count` elements of `width` bytes in place.
-void swap_bytes(char* data, int64_t count, size_t width) {
-  if (width <= 1) return;
-  for (int64_t i = 0; i < count; ++i) {
-    char* e = data + static_cast<size_t>(i) * width;
-    for (size_t a = 0, b = width - 1; a < b; ++a, --b) std::swap(e[a], e[b]);
-  }
-}
+using io::kHostLittleEndian;
+using io::swap_bytes;
 
 // NumPy type strings without the byte-order character, indexed by DType (BFloat16 has none).
 constexpr const char* kNpyKind[kNumDTypes] = {"f4", "f8", "f2", "", "i4", "i8", "u1", "b1"};
@@ -172,8 +160,8 @@ DType parse_descr(const std::string& descr, const std::string& path, bool* swap)
   for (int i = 0; i < kNumDTypes; ++i) {
     DType d = static_cast<DType>(i);
     if (kind == npy_kind(d)) {
-      bool file_little = order == '<' || ((order == '=' || order == '|') && host_is_little_endian());
-      *swap = element_size(d) > 1 && file_little != host_is_little_endian();
+      bool file_little = order == '<' || ((order == '=' || order == '|') && kHostLittleEndian);
+      *swap = element_size(d) > 1 && file_little != kHostLittleEndian;
       return d;
     }
   }
@@ -226,11 +214,11 @@ void save_npy(const std::string& path, const Tensor& t) {
   size_t nbytes = static_cast<size_t>(c.numel()) * c.element_size();
   if (nbytes > 0) {
     const char* data = c.impl()->data();
-    if (host_is_little_endian() || c.element_size() == 1) {
+    if (kHostLittleEndian || c.element_size() == 1) {
       out.write(data, static_cast<std::streamsize>(nbytes));
     } else {
       std::string buf(data, nbytes);
-      swap_bytes(&buf[0], c.numel(), c.element_size());
+      swap_bytes(&buf[0], buf.size(), c.element_size());
       out.write(buf.data(), static_cast<std::streamsize>(nbytes));
     }
   }
@@ -291,7 +279,7 @@ Tensor load_npy(const std::string& path) {
     EMBER_CHECK(static_cast<uint64_t>(in.gcount()) == nbytes, ValueError,
                 "load_npy: {}: truncated data (read {} of {} bytes)", path, in.gcount(), nbytes);
   }
-  if (swap) swap_bytes(data, static_cast<int64_t>(numel), width);
+  if (swap) swap_bytes(data, static_cast<size_t>(numel) * width, width);
   if (dtype == kBool)  // any nonzero byte is true; ember's bool storage holds only 0 and 1
     for (uint64_t i = 0; i < numel; ++i) data[i] = data[i] != 0;
   if (!h.fortran_order || h.shape.size() < 2) return t;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "../core.h"
+#include "byte_order.h"
 
 namespace ember {
 namespace {
@@ -52,12 +53,8 @@ constexpr StDType kStDType[kNumDTypes] = {{"F32", 11}, {"F64", 12}, {"F16", 7}, 
 static_assert(static_cast<int>(kFloat32) == 0 && static_cast<int>(kBool) == 7, "kStDType follows DType's order");
 const StDType& st_dtype(DType d) { return kStDType[static_cast<int>(d)]; }
 
-constexpr bool kHostLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
-
-// Reverses the bytes of each `width`-byte element of buf in place.
-void swap_bytes(char* buf, size_t nbytes, size_t width) {
-  for (size_t i = 0; i + width <= nbytes; i += width) std::reverse(buf + i, buf + i + width);
-}
+using io::kHostLittleEndian;
+using io::swap_bytes;
 
 // Errors name the function and the file: "load_safetensors: m.safetensors: ...".
 struct Where {

@@ -81,10 +81,10 @@ ClassTargets scan_class_indices(const Tensor& target, int64_t classes, int64_t i
 // log_probs (N, C) and int64 target (N): the per-sample losses -log_probs[i, target[i]], 0 for
 // ignored samples, and the smoothing term -sum_c log_probs[i, c] when smoothing. Returns the
 // reduced loss (1 - s) * nll + s / C * smooth, with "mean" dividing by the kept samples.
-Tensor nll_rows(const Tensor& log_probs, const Tensor& target, Reduction r, int64_t ignore_index, double smoothing,
-                const Shape& none_shape, const char* op) {
+// `targets` is what scan_class_indices found in target.
+Tensor nll_rows(const Tensor& log_probs, const Tensor& target, const ClassTargets& targets, Reduction r,
+                int64_t ignore_index, double smoothing, const Shape& none_shape) {
   int64_t classes = log_probs.size(1);
-  ClassTargets targets = scan_class_indices(target, classes, ignore_index, op);
   Tensor keep = targets.any_ignored ? (target != ignore_index).unsqueeze(1) : Tensor();  // (N, 1)
   Tensor index = targets.any_ignored ? where(keep.squeeze(1), target, Scalar(0)) : target;
   // Rows stay (N, 1) and the minus sign joins the reduction's scale: the common case (mean,
@@ -183,7 +183,9 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, const std::string
   Reduction r = parse_reduction(reduction, "nll_loss");
   check_floating(log_probs, "nll_loss", "input");
   check_class_target_shape(log_probs, target, "nll_loss");
-  return nll_rows(class_rows(log_probs), target.reshape({-1}), r, ignore_index, 0.0, target.sizes(), "nll_loss");
+  int64_t classes = log_probs.size(log_probs.dim() == 1 ? 0 : 1);
+  ClassTargets targets = scan_class_indices(target, classes, ignore_index, "nll_loss");
+  return nll_rows(class_rows(log_probs), target.reshape({-1}), targets, r, ignore_index, 0.0, target.sizes());
 }
 
 Tensor cross_entropy(const Tensor& logits, const Tensor& target, const std::string& reduction, int64_t ignore_index,
@@ -205,13 +207,12 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, const std::stri
     return reduce(loss, r);
   }
   check_class_target_shape(logits, target, op);
-  if (logits.dim() == 2 && label_smoothing == 0 && r != Reduction::None && logits.size(0) > 0) {
-    ClassTargets targets = scan_class_indices(target, logits.size(1), ignore_index, op);
-    if (!targets.any_ignored) return fused_cross_entropy(logits, target, r == Reduction::Mean);
-  }
+  ClassTargets targets = scan_class_indices(target, logits.size(class_dim), ignore_index, op);
+  if (logits.dim() == 2 && label_smoothing == 0 && r != Reduction::None && logits.size(0) > 0 && !targets.any_ignored)
+    return fused_cross_entropy(logits, target, r == Reduction::Mean);
   Tensor rows = class_rows(logits);
-  return nll_rows(ember::log_softmax(rows, 1), target.reshape({-1}), r, ignore_index, label_smoothing, target.sizes(),
-                  op);
+  return nll_rows(ember::log_softmax(rows, 1), target.reshape({-1}), targets, r, ignore_index, label_smoothing,
+                  target.sizes());
 }
 
 Tensor binary_cross_entropy(const Tensor& p, const Tensor& target, const std::string& reduction) {
