@@ -1,7 +1,20 @@
-// ember::cuda queries for builds without CUDA: no devices, no memory, and synchronising is a
-// no-op. With EMBER_CUDA, src/cuda/runtime.cpp provides the real ones.
+// The TF32 switch (read by the CUDA GEMM), and ember::cuda queries for builds without CUDA:
+// no devices, no memory, and synchronising is a no-op. With EMBER_CUDA, src/cuda/runtime.cpp
+// provides the real queries.
+#include <atomic>
+
 #include "dispatch.h"
 #include "ember/device.h"
+
+namespace ember {
+namespace cuda {
+namespace {
+std::atomic<bool> g_allow_tf32{false};
+}
+void set_allow_tf32(bool allow) { g_allow_tf32.store(allow); }
+bool allow_tf32() { return g_allow_tf32.load(); }
+}  // namespace cuda
+}  // namespace ember
 
 #ifndef EMBER_WITH_CUDA
 namespace ember {

@@ -8,7 +8,12 @@ namespace {
 
 Backend* g_backends[kNumDeviceTypes] = {};
 
-void register_builtin_backends() { cpu::register_backend(); }
+void register_builtin_backends() {
+  cpu::register_backend();
+#ifdef EMBER_WITH_CUDA
+  cuda::register_backend();
+#endif
+}
 
 }  // namespace
 

@@ -95,5 +95,8 @@ std::string cuda_unavailable_reason();
 namespace cpu {
 void register_backend();
 }
+namespace cuda {
+void register_backend();  // a no-op without a usable GPU
+}
 
 }  // namespace ember

@@ -47,6 +47,11 @@ int64_t max_memory_allocated(int device = -1);
 void reset_peak_memory_stats(int device = -1);
 // Returns the cached, unused memory of every device to the driver.
 void empty_cache();
+
+// Whether float32 matrix products on CUDA may use TF32 tensor cores (10-bit mantissa inputs,
+// float32 accumulation): off by default, like PyTorch's torch.backends.cuda.matmul.allow_tf32.
+void set_allow_tf32(bool allow);
+bool allow_tf32();
 }  // namespace cuda
 
 namespace memory {

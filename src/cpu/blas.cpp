@@ -3,6 +3,7 @@
 // use a plain i-k-j loop. Batches of small products are split over our threads.
 #include <cblas.h>
 
+#include "../blas_layout.h"
 #include "backend.h"
 #include "cast.h"
 #include "dtype_switch.h"
@@ -11,26 +12,6 @@
 namespace ember {
 namespace cpu {
 namespace {
-
-// How a (rows, cols) matrix with element strides (sr, sc) can be handed to row-major BLAS.
-struct BlasMatrix {
-  bool ok = false;
-  bool trans = false;
-  int64_t ld = 1;
-};
-
-BlasMatrix blas_layout(int64_t rows, int64_t cols, int64_t sr, int64_t sc) {
-  BlasMatrix m;
-  if ((cols == 1 || sc == 1) && (rows == 1 || sr >= std::max<int64_t>(1, cols))) {
-    m.ok = true;
-    m.ld = rows == 1 ? std::max<int64_t>(1, cols) : sr;
-  } else if ((rows == 1 || sr == 1) && (cols == 1 || sc >= std::max<int64_t>(1, rows))) {
-    m.ok = true;
-    m.trans = true;
-    m.ld = cols == 1 ? std::max<int64_t>(1, rows) : sc;
-  }
-  return m;
-}
 
 void blas_gemm(float alpha, float beta, bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* a, int64_t lda,
                const float* b, int64_t ldb, float* c, int64_t ldc) {

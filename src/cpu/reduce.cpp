@@ -10,6 +10,7 @@
 #include <limits>
 #include <vector>
 
+#include "../reduce_dims.h"
 #include "../scalar_math.h"
 #include "backend.h"
 #include "dtype_switch.h"
@@ -56,55 +57,9 @@ A reduce_run(const char* p, int64_t stride, int64_t n) {
   return R::combine(reduce_run<R, A, T>(p, stride, half), reduce_run<R, A, T>(p + half * stride, stride, n - half));
 }
 
-struct Dims {
-  int n = 0;
-  int64_t size[kMaxDims];
-  int64_t in[kMaxDims];   // byte strides in the input
-  int64_t out[kMaxDims];  // byte strides in the output (kept dims only)
-  int64_t numel() const {
-    int64_t c = 1;
-    for (int i = 0; i < n; ++i) c *= size[i];
-    return c;
-  }
-  // Byte offsets (input, output) of linear index idx, dim 0 fastest.
-  void offsets(int64_t idx, int64_t& in_off, int64_t& out_off) const {
-    in_off = out_off = 0;
-    for (int i = 0; i < n; ++i) {
-      int64_t k = idx % size[i];
-      idx /= size[i];
-      in_off += k * in[i];
-      out_off += k * out[i];
-    }
-  }
-};
-
-// Sorts dims by the given key stride (innermost first) and merges contiguous neighbours.
-void normalize(Dims& d, bool by_out) {
-  for (int i = 1; i < d.n; ++i)
-    for (int j = i; j > 0; --j) {
-      int64_t a = by_out ? d.out[j] : d.in[j], b = by_out ? d.out[j - 1] : d.in[j - 1];
-      if (a >= b) break;
-      std::swap(d.size[j], d.size[j - 1]);
-      std::swap(d.in[j], d.in[j - 1]);
-      std::swap(d.out[j], d.out[j - 1]);
-    }
-  int m = 0;
-  for (int i = 0; i < d.n; ++i) {
-    if (m > 0 && d.in[i] == d.in[m - 1] * d.size[m - 1] && d.out[i] == d.out[m - 1] * d.size[m - 1]) {
-      d.size[m - 1] *= d.size[i];
-      continue;
-    }
-    d.size[m] = d.size[i];
-    d.in[m] = d.in[i];
-    d.out[m] = d.out[i];
-    ++m;
-  }
-  d.n = m;
-}
-
 // Reduction over the whole reduced space `red` starting at byte pointer base.
 template <class R, typename A, typename T>
-A reduce_space(const char* base, const Dims& red) {
+A reduce_space(const char* base, const ReduceDims& red) {
   if (red.n == 0) return static_cast<A>(*reinterpret_cast<const T*>(base));
   int64_t outer = red.numel() / red.size[0];
   A acc = R::identity();
@@ -122,18 +77,8 @@ A reduce_space(const char* base, const Dims& red) {
 template <class R, typename A, typename T>
 void run_reduce(const Tensor& out, const Tensor& in) {
   const int64_t es = sizeof(T);
-  Dims kept, red;
-  for (int64_t d = 0; d < in.dim(); ++d) {
-    if (in.size(d) == 1) continue;
-    Dims& g = out.size(d) == 1 ? red : kept;
-    g.size[g.n] = in.size(d);
-    g.in[g.n] = in.stride(d) * es;
-    g.out[g.n] = out.stride(d) * es;
-    ++g.n;
-  }
-  normalize(kept, true);
-  for (int i = 0; i < red.n; ++i) red.out[i] = 0;
-  normalize(red, false);
+  ReduceDims kept, red;
+  split_reduction_dims(out, in, kept, red);
   const char* in_base = in.impl()->data();
   char* out_base = out.impl()->data();
   const int64_t outputs = kept.numel(), per_output = red.numel();

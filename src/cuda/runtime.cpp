@@ -2,6 +2,8 @@
 // (Note [Caching allocator]) over cudaMalloc/cudaFree, whose statistics the memory API reports.
 // The same binary runs on machines without a GPU: is_available() is then false, and making a
 // CUDA tensor throws DeviceError with the runtime's reason.
+#include "runtime.h"
+
 #include <cuda_runtime_api.h>
 
 #include <memory>
@@ -40,15 +42,17 @@ const Probe& probe() {
   return p;
 }
 
-void check(cudaError_t err, const char* what) {
-  EMBER_CHECK(err == cudaSuccess, Error, "{} failed: {} ({})", what, cudaGetErrorString(err), cudaGetErrorName(err));
-}
-
 int resolve(int device) {
   if (device >= 0) return device;
   int current = 0;
   check(cudaGetDevice(&current), "cudaGetDevice");
   return current;
+}
+
+}  // namespace
+
+void check(cudaError_t err, const char* what) {
+  EMBER_CHECK(err == cudaSuccess, Error, "{} failed: {} ({})", what, cudaGetErrorString(err), cudaGetErrorName(err));
 }
 
 // One allocator per device, made on first use and never destroyed: tensors freed during static
@@ -80,6 +84,30 @@ CachingAllocator& allocator_for(int device) {
   }
   return *slot;
 }
+
+int sm_count(int device) {
+  static std::mutex mutex;
+  static std::vector<int> counts(static_cast<size_t>(probe().count), 0);
+  std::lock_guard<std::mutex> lock(mutex);
+  int& c = counts.at(static_cast<size_t>(device));
+  if (c == 0) check(cudaDeviceGetAttribute(&c, cudaDevAttrMultiProcessorCount, device), "cudaDeviceGetAttribute");
+  return c;
+}
+
+DeviceGuard::DeviceGuard(int device) {
+  int current = 0;
+  check(cudaGetDevice(&current), "cudaGetDevice");
+  if (device >= 0 && device != current) {
+    check(cudaSetDevice(device), "cudaSetDevice");
+    previous_ = current;
+  }
+}
+
+DeviceGuard::~DeviceGuard() {
+  if (previous_ >= 0) cudaSetDevice(previous_);
+}
+
+namespace {
 
 // Statistics of a device whose allocator may never have been made (all zero then).
 CachingAllocator::Stats stats_of(int device) {

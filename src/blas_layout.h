@@ -1,0 +1,30 @@
+// How a (rows, cols) matrix with element strides (sr, sc) can be handed to a row-major BLAS
+// call without copying: as itself (row-major, leading dimension sr) or as the transpose of a
+// row-major matrix (column-major, leading dimension sc). Shared by the CPU (OpenBLAS) and CUDA
+// (cuBLAS) GEMMs.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+
+namespace ember {
+
+struct BlasMatrix {
+  bool ok = false;     // false: neither layout fits, copy to contiguous first
+  bool trans = false;  // stored column-major
+  int64_t ld = 1;
+};
+
+inline BlasMatrix blas_layout(int64_t rows, int64_t cols, int64_t sr, int64_t sc) {
+  BlasMatrix m;
+  if ((cols == 1 || sc == 1) && (rows == 1 || sr >= std::max<int64_t>(1, cols))) {
+    m.ok = true;
+    m.ld = rows == 1 ? std::max<int64_t>(1, cols) : sr;
+  } else if ((rows == 1 || sr == 1) && (cols == 1 || sc >= std::max<int64_t>(1, rows))) {
+    m.ok = true;
+    m.trans = true;
+    m.ld = cols == 1 ? std::max<int64_t>(1, rows) : sc;
+  }
+  return m;
+}
+
+}  // namespace ember

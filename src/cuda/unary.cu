@@ -1,0 +1,48 @@
+// Unary elementwise kernels: one functor per row of EMBER_UNARY_OPS (the same expressions as
+// the CPU's), run through the elementwise launcher.
+#include "../scalar_math.h"
+#include "backend.h"
+#include "elementwise.cuh"
+
+namespace ember {
+namespace cuda {
+namespace {
+
+#define EMBER_UNARY_FUNCTOR(Name, str, kind, expr, ...)                    \
+  template <typename A>                                                    \
+  struct Unary##Name {                                                     \
+    UnaryParams p;                                                         \
+    __device__ __forceinline__ auto operator()(A x) const { return expr; } \
+  };
+EMBER_UNARY_OPS(EMBER_UNARY_FUNCTOR)
+#undef EMBER_UNARY_FUNCTOR
+
+template <UnaryKind K, template <typename> class F>
+void run(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) {
+  auto launch = [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using Out = std::conditional_t<K == UnaryKind::Pred, bool, T>;
+    launch_elementwise<Out, T>(op_name(op), out, {in}, F<acc_t<T>>{p});
+  };
+  if constexpr (K == UnaryKind::Pred)
+    switch_all(in.dtype(), op_name(op), launch);
+  else if constexpr (K == UnaryKind::Float)
+    switch_float(in.dtype(), op_name(op), launch);
+  else
+    switch_numeric(in.dtype(), op_name(op), launch);
+}
+
+}  // namespace
+
+void unary_kernel(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) {
+  switch (op) {
+#define EMBER_UNARY_CASE(Name, str, kind, expr, ...) \
+  case UnaryOp::Name:                                \
+    return run<UnaryKind::kind, Unary##Name>(op, out, in, p);
+    EMBER_UNARY_OPS(EMBER_UNARY_CASE)
+#undef EMBER_UNARY_CASE
+  }
+}
+
+}  // namespace cuda
+}  // namespace ember
