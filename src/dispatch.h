@@ -54,6 +54,13 @@ class Backend {
   virtual void normal(const Tensor& out, double mean, double std) = 0;
   virtual void randint(const Tensor& out, int64_t low, int64_t high) = 0;
 
+  // Fused log_softmax + nll (cross-entropy's forward): losses[i] = -log_softmax(logits[i])[target[i]]
+  // for logits (N, C) and int64 targets (N) already checked to be in range; losses has N elements
+  // and logits' dtype. Returns false when the backend has no fused kernel for these tensors.
+  virtual bool log_softmax_nll(const Tensor& /*losses*/, const Tensor& /*logits*/, const Tensor& /*target*/) {
+    return false;
+  }
+
   // Fused optimizer updates (src/optim/ front ends): one pass over a parameter, its gradient and
   // its state buffers, all contiguous with one dtype and device, doing the arithmetic of
   // PyTorch's single-tensor SGD / Adam in the dtype's compute type. The front end bumps the

@@ -4,6 +4,7 @@
 // inputs on CUDA (contiguous and as strided views) must agree. Skips without a GPU.
 #include <functional>
 
+#include "ember/nn.h"
 #include "helpers.h"
 
 using namespace ember;
@@ -257,6 +258,17 @@ std::vector<Case> cases() {
   reduction(
       "softmax_outer", [](const Tensor& x) { return softmax(x, 0); }, kFloats);
   reduction("log_softmax_wide", [](const Tensor& x) { return log_softmax(x, 1); }, kFloats, true, {3, 2000});
+  c.push_back({"cross_entropy",
+               [](DType d) {
+                 return Inputs{values({8, 1000}, d), randint(0, 1000, {8})};
+               },
+               one([](const Inputs& in) {
+                 namespace F = nn::functional;
+                 return stack({F::cross_entropy(in[0], in[1]),
+                               F::cross_entropy(in[0].narrow(1, 0, 999), remainder(in[1], 999), "sum"),
+                               F::cross_entropy(in[0], in[1], "mean", -100, 0.1)});
+               }),
+               kFloats, true});
   c.push_back({"max_dim",
                [](DType d) {
                  return Inputs{values({6, 9}, d)};

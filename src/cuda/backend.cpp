@@ -61,6 +61,9 @@ class CudaBackend final : public Backend {
   void softmax(const Tensor& out, const Tensor& in, int64_t dim, bool log) override {
     softmax_kernel(out, in, dim, log);
   }
+  bool log_softmax_nll(const Tensor& losses, const Tensor& logits, const Tensor& target) override {
+    return log_softmax_nll_kernel(losses, logits, target);
+  }
   void gemm(const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta) override {
     gemm_kernel(out, a, b, alpha, beta);
   }

@@ -16,6 +16,7 @@ void reduce_kernel(ReduceOp op, const Tensor& out, const Tensor& in);
 void arg_reduce_kernel(bool is_max, const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim);
 void scan_kernel(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim);
 void softmax_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool log);
+bool log_softmax_nll_kernel(const Tensor& losses, const Tensor& logits, const Tensor& target);
 void gemm_kernel(const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta);
 void index_gather_kernel(const Tensor& out, const Tensor& src, const Tensor& offsets);
 void index_scatter_kernel(const Tensor& dst, const Tensor& src, const Tensor& offsets, bool accumulate);

@@ -1,4 +1,5 @@
-// Kernels along one dim: cumsum/cumprod and softmax/log_softmax. Line starts come from the
+// Kernels along one dim: cumsum/cumprod, softmax/log_softmax, and the fused log_softmax + nll
+// of cross-entropy. Line starts come from the
 // strided geometry of the tensors with `dim` selected away; each kernel steps along its line
 // with that dim's stride.
 #include "backend.h"
@@ -96,7 +97,51 @@ __global__ void softmax_columns_kernel(int64_t lines, int64_t n, int64_t so, int
   }
 }
 
+// A block per row: losses[row] = log(sum(exp(x - max))) - (x[target] - max).
+template <typename T>
+__global__ void log_softmax_nll_kernel(int64_t rows, int64_t n, int64_t row_stride, const char* logits,
+                                       const int64_t* target, int64_t target_stride, T* losses) {
+  using A = acc_t<T>;
+  __shared__ A shared_max, shared_sum;
+  for (int64_t row = blockIdx.x; row < rows; row += gridDim.x) {
+    const T* x = reinterpret_cast<const T*>(logits + row * row_stride);
+    A mx = -std::numeric_limits<A>::infinity();
+    for (int64_t i = threadIdx.x; i < n; i += blockDim.x) mx = MaxNan<A>()(mx, load_acc(x + i));
+    mx = block_reduce(mx, -std::numeric_limits<A>::infinity(), MaxNan<A>());
+    if (threadIdx.x == 0) shared_max = mx;
+    __syncthreads();
+    mx = shared_max;
+    A sum = 0;
+    for (int64_t i = threadIdx.x; i < n; i += blockDim.x) sum += std::exp(load_acc(x + i) - mx);
+    sum = block_reduce(sum, A(0), Plus<A>());
+    if (threadIdx.x == 0) {
+      shared_sum = sum;
+      losses[row] = convert<T>(std::log(sum) - (load_acc(x + target[row * target_stride]) - mx));
+    }
+    __syncthreads();
+  }
+}
+
 }  // namespace
+
+bool log_softmax_nll_kernel(const Tensor& losses, const Tensor& logits, const Tensor& target) {
+  if (logits.dim() != 2 || logits.stride(1) != 1 || !losses.is_contiguous() || !logits.is_floating_point() ||
+      target.device() != logits.device() || target.dtype() != kInt64)
+    return false;
+  const int64_t rows = logits.size(0), n = logits.size(1);
+  if (rows == 0) return true;
+  DeviceGuard guard(device_index(logits));
+  switch_float(logits.dtype(), "cross_entropy", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const int threads = static_cast<int>(std::min<int64_t>(512, std::max<int64_t>(32, (n + 31) / 32 * 32)));
+    log_softmax_nll_kernel<T>
+        <<<static_cast<unsigned>(std::min<int64_t>(rows, int64_t(1) << 30)), threads, 0, stream()>>>(
+            rows, n, logits.stride(0) * int64_t(sizeof(T)), logits.impl()->data(), data_of<int64_t>(target),
+            target.stride(0), data_of<T>(losses));
+  });
+  check_launch("cross_entropy");
+  return true;
+}
 
 void scan_kernel(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) {
   if (in.numel() == 0) return;

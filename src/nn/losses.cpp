@@ -5,6 +5,7 @@
 
 #include "../autograd/meta.h"
 #include "../check.h"
+#include "../dispatch.h"
 #include "ember/autograd.h"
 #include "ember/factory.h"
 #include "ember/nn/functional.h"
@@ -125,7 +126,11 @@ Tensor fused_cross_entropy(const Tensor& logits, const Tensor& target, bool mean
   Tensor loss;
   {
     NoGradGuard no_grad;
-    loss = ember::log_softmax(logits, 1).gather(1, target.unsqueeze(1)).sum() * -scale;
+    Tensor per_row = empty({logits.size(0)}, TensorOptions(logits.dtype()).device(logits.device()));
+    if (backend_for(logits).log_softmax_nll(per_row, logits, target))
+      loss = per_row.sum() * scale;  // one kernel instead of log_softmax + gather
+    else
+      loss = ember::log_softmax(logits, 1).gather(1, target.unsqueeze(1)).sum() * -scale;
   }
   if (!autograd::needs_grad({&logits})) return loss;
   autograd::record(
