@@ -94,7 +94,7 @@ void gemm_cublas(const Tensor& out, Tensor a, Tensor b, double alpha, double bet
   const float alpha_f = static_cast<float>(alpha), beta_f = static_cast<float>(beta);
   const void* alpha_p = t.double_scalars ? static_cast<const void*>(&alpha) : &alpha_f;
   const void* beta_p = t.double_scalars ? static_cast<const void*>(&beta) : &beta_f;
-  const int64_t ldc = std::max<int64_t>(1, out.stride(1));
+  const int64_t ldc = M == 1 ? std::max<int64_t>(1, N) : out.stride(1);  // a single row's stride is free
   check_cublas(
       cublasGemmStridedBatchedEx(
           h, lb.trans ? CUBLAS_OP_T : CUBLAS_OP_N, la.trans ? CUBLAS_OP_T : CUBLAS_OP_N, to_int(N, "N"), to_int(M, "M"),
