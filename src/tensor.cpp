@@ -279,7 +279,7 @@ Tensor& Tensor::copy_(const Tensor& src) {
                                       dev_c.device().index());
       backend_for(*this).copy(*this, host);
     } else {
-      Tensor host = staged.to(dtype()).contiguous();
+      Tensor host = staged.to(TensorOptions().dtype(dtype()).device(kCPU)).contiguous();  // src may be another GPU
       Tensor dev = empty_tensor(sizes(), dtype(), device());
       backend_for(dev).copy_from_host(dev.impl()->data(), host.impl()->data(), host.numel() * host.element_size(),
                                       device().index());

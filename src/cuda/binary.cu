@@ -1,4 +1,6 @@
 // Binary elementwise kernels (one functor per row of EMBER_BINARY_OPS) and where().
+#include <cstring>
+
 #include "../scalar_math.h"
 #include "backend.h"
 #include "elementwise.cuh"
@@ -16,17 +18,24 @@ namespace {
 EMBER_BINARY_OPS(EMBER_BINARY_FUNCTOR)
 #undef EMBER_BINARY_FUNCTOR
 
+// A host scalar operand in the compute dtype, as a 0-dim CPU tensor (the front end sends
+// operands in the compute dtype already; this keeps a stray one from being misread).
+Tensor host_scalar_as(const Tensor& t, DType dtype) {
+  if (!t.is_cpu() || t.dtype() == dtype) return t;
+  Tensor one = empty(Shape{}, TensorOptions(t.dtype()));
+  std::memcpy(one.impl()->data(), t.impl()->data(), t.element_size());
+  return one.to(dtype);
+}
+
 template <BinaryKind K, template <typename> class F>
 void run(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  switch_all(a.dtype(), op_name(op), [&](auto tag) {
+  const DType compute = a.is_cpu() ? b.dtype() : a.dtype();
+  switch_all(compute, op_name(op), [&](auto tag) {
     using T = typename decltype(tag)::type;
     using A = acc_t<T>;
     using Out = std::conditional_t<K == BinaryKind::Cmp, bool, T>;
-    // b may be a wrapped scalar of another dtype: the front end promises a's dtype, but a
-    // host scalar is cheap to convert here.
-    Tensor bb = b.is_cpu() && b.dtype() != a.dtype() ? b.to(a.dtype()) : b;
-    Tensor aa = a.is_cpu() && b.is_cuda() && a.dtype() != b.dtype() ? a.to(b.dtype()) : a;
-    launch_elementwise<Out, T, T>(op_name(op), out, {aa, bb}, F<A>{alpha.to<A>()});
+    launch_elementwise<Out, T, T>(op_name(op), out, {host_scalar_as(a, compute), host_scalar_as(b, compute)},
+                                  F<A>{alpha.to<A>()});
   });
 }
 

@@ -125,8 +125,9 @@ void gemm_kernel(const Tensor& out, const Tensor& a, const Tensor& b, double alp
       const int64_t B = out.size(0), M = out.size(1), N = out.size(2), K = a.size(2);
       gemm_integer_kernel<T><<<blocks_for(B * M * N, kBlock), kBlock, 0, stream()>>>(
           B, M, N, K, data_of<T>(a), a.stride(0), a.stride(1), a.stride(2), data_of<T>(b), b.stride(0), b.stride(1),
-          b.stride(2), data_of<T>(out), out.stride(0), out.stride(1), out.stride(2), static_cast<T>(alpha),
-          static_cast<T>(beta));
+          b.stride(2), data_of<T>(out), out.stride(0), out.stride(1), out.stride(2),
+          static_cast<T>(static_cast<int64_t>(alpha)),
+          static_cast<T>(static_cast<int64_t>(beta)));  // through int64 like the CPU
       check_launch("matmul");
     }
   });

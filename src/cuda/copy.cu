@@ -36,6 +36,24 @@ void copy_kernel(const Tensor& dst, const Tensor& src) {
           "copy_: cudaMemcpyAsync");
     return;
   }
+  if (dst.dtype() == src.dtype()) {
+    // Same dtype: move raw words, so every bit (NaN payloads of the 16-bit floats included)
+    // survives, as with the CPU's memcpy.
+    auto raw = [&](auto word) {
+      using W = decltype(word);
+      launch_elementwise<W, W>("copy_", dst, {src}, Identity{});
+    };
+    switch (dst.element_size()) {
+      case 1:
+        return raw(uint8_t{});
+      case 2:
+        return raw(uint16_t{});
+      case 4:
+        return raw(uint32_t{});
+      default:
+        return raw(uint64_t{});
+    }
+  }
   switch_all(dst.dtype(), "copy_", [&](auto to_tag) {
     using To = typename decltype(to_tag)::type;
     switch_all(src.dtype(), "copy_", [&](auto from_tag) {

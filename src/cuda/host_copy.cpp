@@ -6,8 +6,10 @@
 
 #include <cstring>
 #include <mutex>
+#include <vector>
 
 #include "backend.h"
+#include "ember/device.h"
 #include "runtime.h"
 
 namespace ember {
@@ -17,8 +19,8 @@ namespace {
 constexpr size_t kStagingChunk = size_t(4) << 20;
 constexpr size_t kStagedCopyMin = size_t(1) << 20;
 
-// Two pinned chunks and their completion events, shared by all devices and made on first
-// use; one staged copy at a time.
+// Two pinned chunks (portable: usable from every device) and their completion events (which
+// belong to one device), made on first use; one staged copy at a time per device.
 struct Staging {
   std::mutex mutex;
   void* buffer[2] = {nullptr, nullptr};
@@ -35,8 +37,13 @@ struct Staging {
   }
 };
 
-Staging& staging() {
-  static Staging* s = new Staging;  // never destroyed: copies may run during static destruction
+Staging& staging(int device) {
+  static std::mutex mutex;
+  // Never destroyed: copies may run during static destruction.
+  static auto* per_device = new std::vector<Staging*>(static_cast<size_t>(device_count()), nullptr);
+  std::lock_guard<std::mutex> lock(mutex);
+  Staging*& s = per_device->at(static_cast<size_t>(device));
+  if (!s) s = new Staging;
   return *s;
 }
 
@@ -48,7 +55,7 @@ void copy_host_to_device(void* dst, const void* src, size_t nbytes, int device) 
     check(cudaMemcpy(dst, src, nbytes, cudaMemcpyHostToDevice), "copy to cuda: cudaMemcpy");
     return;
   }
-  Staging& s = staging();
+  Staging& s = staging(device);
   std::lock_guard<std::mutex> lock(s.mutex);
   s.ensure();
   bool pending[2] = {false, false};
@@ -73,7 +80,7 @@ void copy_device_to_host(void* dst, const void* src, size_t nbytes, int device) 
     check(cudaMemcpy(dst, src, nbytes, cudaMemcpyDeviceToHost), "copy to cpu: cudaMemcpy");
     return;
   }
-  Staging& s = staging();
+  Staging& s = staging(device);
   std::lock_guard<std::mutex> lock(s.mutex);
   s.ensure();
   const size_t chunks = (nbytes + kStagingChunk - 1) / kStagingChunk;

@@ -48,7 +48,9 @@ __global__ void random_kernel(int64_t n, T* out, Dist dist, double a, double b, 
       out[i] = convert<T>(static_cast<int64_t>(static_cast<uint64_t>(low) + draw));
     } else if constexpr (std::is_floating_point<A>::value) {
       if (dist == Dist::Uniform) {
-        out[i] = convert<T>(static_cast<A>(a) + unit<A>(r.x, r.y) * (static_cast<A>(b) - static_cast<A>(a)));
+        A v = static_cast<A>(a) + unit<A>(r.x, r.y) * static_cast<A>(b - a);
+        if (v >= static_cast<A>(b) && b > a) v = std::nextafter(static_cast<A>(b), static_cast<A>(a));  // [a, b)
+        out[i] = convert<T>(v);
       } else {  // Box-Muller; 1 - u keeps the logarithm's argument in (0, 1]
         const A u1 = A(1) - unit<A>(r.x, r.y), u2 = unit<A>(r.z, r.w);
         const A z = std::sqrt(A(-2) * std::log(u1)) * std::cos(A(6.283185307179586476925) * u2);
