@@ -87,7 +87,13 @@ double wall_ns_per_call(Fn&& f, int calls) {
 struct Row {
   std::string workload, ember, reference, fraction, target;
 };
-std::vector<Row> g_rows;
+
+// Rows are printed as they are measured (stdout is line-buffered): a run killed by a time
+// limit or a crash keeps the rows it finished.
+void add_row(const Row& r) {
+  std::printf("| %s | %s | %s | %s | %s |\n", r.workload.c_str(), r.ember.c_str(), r.reference.c_str(),
+              r.fraction.c_str(), r.target.c_str());
+}
 
 ember::TensorOptions on_gpu(ember::DType d = ember::kFloat32) {
   return ember::TensorOptions(d).device(ember::Device(ember::kCUDA));
@@ -102,25 +108,29 @@ double g_copy_gbs = 0;
 template <typename Fn>
 void bandwidth_row(const std::string& name, double bytes, const char* target, Fn&& f) {
   const double ms = median_ms(f), gbs = gb_per_s(bytes, ms);
-  g_rows.push_back({name, format("%.3f ms, %.0f GB/s", ms, gbs), format("memcpy %.0f GB/s", g_copy_gbs),
-                    pct(gbs / g_copy_gbs), target});
+  add_row({name, format("%.3f ms, %.0f GB/s", ms, gbs), format("memcpy %.0f GB/s", g_copy_gbs), pct(gbs / g_copy_gbs),
+           target});
 }
 
 void elementwise_and_reductions() {
   const int64_t n = int64_t(1) << 26, m = 8192;
   Tensor a = ember::rand({n}, on_gpu()), b = ember::rand({n}, on_gpu()), out;
   {
-    // The reference: a device-to-device copy reads and writes each byte once.
+    // The reference: a device-to-device copy reads and writes each byte once. A third of a
+    // second of copies first, so that the clocks have left idle before the reference is taken.
     Tensor dst = ember::empty({n}, on_gpu());
+    for (int i = 0; i < 2000; ++i)
+      check_cuda(cudaMemcpyAsync(dst.raw_data_ptr(), a.raw_data_ptr(), 4 * n, cudaMemcpyDeviceToDevice, 0), "warm-up");
+    ember::cuda::synchronize();
     const double ref_ms = median_ms([&] {
       check_cuda(cudaMemcpyAsync(dst.raw_data_ptr(), a.raw_data_ptr(), 4 * n, cudaMemcpyDeviceToDevice, 0),
                  "cudaMemcpyAsync");
     });
     g_copy_gbs = gb_per_s(8.0 * n, ref_ms);
     const double ms = median_ms([&] { dst.copy_(a); });
-    g_rows.push_back({"copy 2^26 f32 (copy_)", format("%.3f ms, %.0f GB/s", ms, gb_per_s(8.0 * n, ms)),
-                      format("cudaMemcpy D2D %.3f ms, %.0f GB/s", ref_ms, g_copy_gbs),
-                      pct(gb_per_s(8.0 * n, ms) / g_copy_gbs), "(reference)"});
+    add_row({"copy 2^26 f32 (copy_)", format("%.3f ms, %.0f GB/s", ms, gb_per_s(8.0 * n, ms)),
+             format("cudaMemcpy D2D %.3f ms, %.0f GB/s", ref_ms, g_copy_gbs), pct(gb_per_s(8.0 * n, ms) / g_copy_gbs),
+             "(reference)"});
   }
   bandwidth_row("add 2^26 f32", 3.0 * 4 * n, ">= 85%", [&] { out = a + b; });
   bandwidth_row("exp 2^26 f32", 2.0 * 4 * n, "-", [&] { out = a.exp(); });
@@ -173,9 +183,9 @@ void matrix_products() {
           "cublasGemmEx");
     });
     const double flops = 2.0 * n * n * n;
-    g_rows.push_back({format("mm 4096 %s", k.name), format("%.3f ms, %.1f TFLOP/s", ms, tflop_per_s(flops, ms)),
-                      format("cublasGemmEx %.3f ms, %.1f TFLOP/s", ref_ms, tflop_per_s(flops, ref_ms)),
-                      pct(ref_ms / ms), ">= 95%"});
+    add_row({format("mm 4096 %s", k.name), format("%.3f ms, %.1f TFLOP/s", ms, tflop_per_s(flops, ms)),
+             format("cublasGemmEx %.3f ms, %.1f TFLOP/s", ref_ms, tflop_per_s(flops, ref_ms)), pct(ref_ms / ms),
+             ">= 95%"});
   }
   {
     const int batch = 64, m = 256;
@@ -191,9 +201,9 @@ void matrix_products() {
           "cublasGemmStridedBatchedEx");
     });
     const double flops = 2.0 * batch * m * m * m;
-    g_rows.push_back({"bmm 64x[256,256] float32", format("%.3f ms, %.1f TFLOP/s", ms, tflop_per_s(flops, ms)),
-                      format("cuBLAS strided-batched %.3f ms, %.1f TFLOP/s", ref_ms, tflop_per_s(flops, ref_ms)),
-                      pct(ref_ms / ms), ">= 95%"});
+    add_row({"bmm 64x[256,256] float32", format("%.3f ms, %.1f TFLOP/s", ms, tflop_per_s(flops, ms)),
+             format("cuBLAS strided-batched %.3f ms, %.1f TFLOP/s", ref_ms, tflop_per_s(flops, ref_ms)),
+             pct(ref_ms / ms), ">= 95%"});
   }
   cublasDestroy(h);
 }
@@ -217,10 +227,9 @@ void training_step() {
     optimizer.step();
   };
   const double ms = median_ms(step, 20, 100);
-  g_rows.push_back({"W9 step 784-512-256-10 b128 (events)", format("%.3f ms", ms), "torch_bench.py", "-", "-"});
+  add_row({"W9 step 784-512-256-10 b128 (events)", format("%.3f ms", ms), "torch_bench.py", "-", "-"});
   const double wall_ms = wall_ns_per_call(step, 200) / 1e6;
-  g_rows.push_back(
-      {"W9 step 784-512-256-10 b128 (wall, 200 steps)", format("%.3f ms", wall_ms), "torch_bench.py", "-", "-"});
+  add_row({"W9 step 784-512-256-10 b128 (wall, 200 steps)", format("%.3f ms", wall_ms), "torch_bench.py", "-", "-"});
 }
 
 // The fixed cost of one tiny op: host-side dispatch plus a kernel launch, against the runtime's
@@ -230,13 +239,14 @@ void launch_overhead() {
   const double ns = wall_ns_per_call([&] { out = a + b; }, 10000);
   void* p = out.raw_data_ptr();
   const double ref_ns = wall_ns_per_call([&] { check_cuda(cudaMemsetAsync(p, 0, 4, 0), "cudaMemsetAsync"); }, 10000);
-  g_rows.push_back({"tiny add [1] (ns/op, 10000 iters)", format("%.0f ns", ns),
-                    format("cudaMemsetAsync %.0f ns", ref_ns), format("%.1fx", ns / ref_ns), "-"});
+  add_row({"tiny add [1] (ns/op, 10000 iters)", format("%.0f ns", ns), format("cudaMemsetAsync %.0f ns", ref_ns),
+           format("%.1fx", ns / ref_ns), "-"});
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   for (int i = 1; i + 1 < argc; ++i)
     if (std::strcmp(argv[i], "--iters") == 0) g_iters = std::max(1, std::atoi(argv[++i]));
   if (!ember::cuda::is_available()) {
@@ -251,6 +261,7 @@ int main(int argc, char** argv) {
     cudaRuntimeGetVersion(&runtime);
     std::printf("# gpu_bench: ember on %s (%d SMs, CUDA runtime %d), medians of %d runs after %d warm-ups\n\n",
                 prop.name, prop.multiProcessorCount, runtime, g_iters, g_warmup);
+    std::printf("| workload | ember | reference | fraction-or-ratio | target |\n|---|---|---|---|---|\n");
     ember::manual_seed(0);
     ember::cuda::set_allow_tf32(false);  // float32 mm in full float32, like PyTorch's default
     elementwise_and_reductions();
@@ -258,14 +269,9 @@ int main(int argc, char** argv) {
     training_step();
     launch_overhead();
   } catch (const std::exception& e) {
-    // Still print the rows measured so far: a failure late in the run keeps the earlier numbers.
     std::fprintf(stderr, "gpu_bench: %s\n", e.what());
     status = 1;
   }
-  std::printf("| workload | ember | reference | fraction-or-ratio | target |\n|---|---|---|---|---|\n");
-  for (const Row& r : g_rows)
-    std::printf("| %s | %s | %s | %s | %s |\n", r.workload.c_str(), r.ember.c_str(), r.reference.c_str(),
-                r.fraction.c_str(), r.target.c_str());
   std::printf(
       "\nfraction: of the memcpy bandwidth (memory-bound rows), cuBLAS time / ember time (matrix rows),\n"
       "ember / cudaMemsetAsync per call (tiny add). Bytes count each input read and output written once.\n");

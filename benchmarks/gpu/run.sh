@@ -28,6 +28,14 @@ pack="build-gpu-pack"
 cmake_flags=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DEMBER_CUDA=ON -DEMBER_BUILD_TESTS=ON -DEMBER_BUILD_EXAMPLES=ON
   -DEMBER_BUILD_BENCHMARKS=ON -DCMAKE_DISABLE_FIND_PACKAGE_Torch=ON)  # gpu_bench needs no libtorch
 
+# One deadline for the GPU-side steps, inside the tool's 600 s: each step gets its own cap or
+# what is left, whichever is smaller, so a hung step cannot starve the ones after it.
+deadline=$((SECONDS + 560))
+budget() {
+  local left=$((deadline - SECONDS))
+  if ((left < $1)); then echo $((left > 5 ? left : 5)); else echo "$1"; fi
+}
+
 # ---- pack (run here, not on the GPU machine) ----------------------------------------------
 if [ "${1:-}" = pack ]; then
   set -e
@@ -108,8 +116,8 @@ if [ -f "$pack/build.tar.gz" ]; then
 else
   log "building $build (log: build.log)"
   ember_ld=$cuda_libs
-  if timeout 420 cmake -S . -B "$build" "${cmake_flags[@]}" -DCMAKE_CUDA_ARCHITECTURES=90 >"$out/build.log" 2>&1 &&
-    timeout 420 cmake --build "$build" -j "$(nproc)" >>"$out/build.log" 2>&1; then
+  if timeout "$(budget 240)" cmake -S . -B "$build" "${cmake_flags[@]}" -DCMAKE_CUDA_ARCHITECTURES=90 >"$out/build.log" 2>&1 &&
+    timeout "$(budget 300)" cmake --build "$build" -j "$(nproc)" >>"$out/build.log" 2>&1; then
     have_build=1
   else
     echo "build failed or timed out (the Debian packages are missing?): ember steps skipped; tail of build.log:"
@@ -123,7 +131,7 @@ if [ "$have_build" = 1 ]; then
   with_libs ldd "$build/src/libember.so" "$build/benchmarks/gpu_bench" 2>&1 | grep 'not found' || echo "none"
 
   log "ctest (log: ctest.log)"
-  (cd "$build" && with_libs timeout 360 ctest -j "$(nproc)" --timeout 120 --output-on-failure) >"$out/ctest.log" 2>&1
+  (cd "$build" && with_libs timeout "$(budget 150)" ctest -j "$(nproc)" --timeout 120 --output-on-failure) >"$out/ctest.log" 2>&1
   echo "ctest exit status $?"
   sed -n '/tests passed/p; /The following tests FAILED/,$p' "$out/ctest.log" | head -40
 
@@ -134,20 +142,20 @@ if [ "$have_build" = 1 ]; then
     g++ -std=c++17 -O2 -Iinclude -I/usr/local/cuda/include benchmarks/gpu/gpu_bench.cpp -L"$build/src" -lember \
       -L/usr/local/cuda/lib64 -L/usr/local/cuda/lib -lcudart -lcublas -o "$build/benchmarks/gpu_bench"
   fi
-  with_libs timeout 180 "$build/benchmarks/gpu_bench" >"$out/gpu_bench.md" 2>&1
+  with_libs timeout "$(budget 150)" "$build/benchmarks/gpu_bench" >"$out/gpu_bench.md" 2>&1
   echo "gpu_bench exit status $?"
 fi
 
 log "torch_bench.py"
 ember_md=()
 [ -s "$out/gpu_bench.md" ] && ember_md=(--ember "$out/gpu_bench.md")
-PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 timeout 240 python3 benchmarks/gpu/torch_bench.py "${ember_md[@]}" \
+PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 timeout "$(budget 150)" python3 benchmarks/gpu/torch_bench.py "${ember_md[@]}" \
   >"$out/torch_bench.md" 2>&1
 echo "torch_bench exit status $?"
 
 if [ "$have_build" = 1 ] && [ -d "$data_dir" ]; then
   log "mlp_fashion_mnist --device cuda --epochs 3 (data: $data_dir)"
-  with_libs timeout 300 "$build/examples/mlp_fashion_mnist" --device cuda --epochs 3 --data "$data_dir" \
+  with_libs timeout "$(budget 120)" "$build/examples/mlp_fashion_mnist" --device cuda --epochs 3 --data "$data_dir" \
     --metrics "$out/mlp_metrics.csv" >"$out/mlp_fashion_mnist.log" 2>&1
   echo "mlp_fashion_mnist exit status $?"
   grep -v '^epoch .* batch ' "$out/mlp_fashion_mnist.log" | tail -15

@@ -33,7 +33,10 @@ void uniform_kernel(const Tensor& out, double from, double to) {
     for (int64_t i = 0; i < out.numel(); ++i) {
       A v = lo + range * uniform01<A>(g.engine);
       if (v >= static_cast<A>(to) && to > from) v = std::nextafter(static_cast<A>(to), lo);  // keep [from, to)
-      p[i] = static_cast<T>(v);
+      T stored = static_cast<T>(v);
+      // A 16-bit float may round up to `to`: then `from`, PyTorch's rule.
+      if (to > from && !(static_cast<A>(stored) < static_cast<A>(to))) stored = static_cast<T>(lo);
+      p[i] = stored;
     }
   });
 }

@@ -22,6 +22,9 @@ EMBER_BINARY_OPS(EMBER_BINARY_FUNCTOR)
 // operands in the compute dtype already; this keeps a stray one from being misread).
 Tensor host_scalar_as(const Tensor& t, DType dtype) {
   if (!t.is_cpu() || t.dtype() == dtype) return t;
+  for (int64_t d = 0; d < t.dim(); ++d)
+    EMBER_CHECK(t.stride(d) == 0 || t.size(d) == 1, DeviceError,
+                "expected all tensors on cuda, but found one on cpu of shape {}", t.sizes().str());
   Tensor one = empty(Shape{}, TensorOptions(t.dtype()));
   std::memcpy(one.impl()->data(), t.impl()->data(), t.element_size());
   return one.to(dtype);

@@ -30,6 +30,7 @@ struct FillF {
 void copy_kernel(const Tensor& dst, const Tensor& src) {
   if (dst.numel() == 0) return;
   if (dst.dtype() == src.dtype() && dst.is_contiguous() && src.is_contiguous() && src.is_cuda()) {
+    if (dst.impl()->data() == src.impl()->data()) return;  // x.copy_(x): overlapping memcpy is undefined
     DeviceGuard guard(device_index(dst));
     check(cudaMemcpyAsync(dst.impl()->data(), src.impl()->data(), static_cast<size_t>(dst.numel()) * dst.element_size(),
                           cudaMemcpyDeviceToDevice, stream()),

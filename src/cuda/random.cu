@@ -50,7 +50,10 @@ __global__ void random_kernel(int64_t n, T* out, Dist dist, double a, double b, 
       if (dist == Dist::Uniform) {
         A v = static_cast<A>(a) + unit<A>(r.x, r.y) * static_cast<A>(b - a);
         if (v >= static_cast<A>(b) && b > a) v = std::nextafter(static_cast<A>(b), static_cast<A>(a));  // [a, b)
-        out[i] = convert<T>(v);
+        T stored = convert<T>(v);
+        // A 16-bit float may round up to b: then a, PyTorch's rule (and the CPU's).
+        if (b > a && !(load_acc(&stored) < static_cast<A>(b))) stored = convert<T>(static_cast<A>(a));
+        out[i] = stored;
       } else {  // Box-Muller; 1 - u keeps the logarithm's argument in (0, 1]
         const A u1 = A(1) - unit<A>(r.x, r.y), u2 = unit<A>(r.z, r.w);
         const A z = std::sqrt(A(-2) * std::log(u1)) * std::cos(A(6.283185307179586476925) * u2);

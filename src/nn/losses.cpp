@@ -68,11 +68,13 @@ ClassTargets scan_class_indices(const Tensor& target, int64_t classes, int64_t i
       ++kept;
     }
   } else {
+    // On a device: the three numbers in one transfer (one synchronisation, not three).
     Tensor ignored = target == ignore_index;
-    kept = n - ignored.sum().item<int64_t>();
-    Tensor valid = kept < n ? where(ignored, Scalar(0), target) : target;
-    lo = valid.min().item<int64_t>();
-    hi = valid.max().item<int64_t>();
+    Tensor valid = where(ignored, Scalar(0), target);
+    std::vector<int64_t> stats = stack({ignored.sum(), valid.min(), valid.max()}).to_vector<int64_t>();
+    kept = n - stats[0];
+    lo = stats[1];
+    hi = stats[2];
   }
   EMBER_CHECK(lo >= 0 && hi < classes, IndexError, "{}: target {} is out of bounds for {} classes", op,
               lo < 0 ? lo : hi, classes);
