@@ -5,7 +5,8 @@
 //   inner: a block per output; its threads stride over the reduced elements (coalesced when
 //          they are contiguous), then combine with warp shuffles and a block partial;
 //   outer: the kept dims are contiguous and the reduced ones outside them (sum(0)): a thread
-//          per output walks its column, neighbouring threads reading neighbouring elements.
+//          per output walks its column, neighbouring threads reading neighbouring elements;
+//          also used when each output reduces at most 16 elements.
 // When that leaves the GPU idle (few outputs, long reductions), the reduced range is split
 // over blockIdx.y, each split writes a partial, and a second kernel combines the partials in
 // split order. Every order of combination depends only on the shapes, so results are
@@ -196,7 +197,10 @@ void run_reduce(const char* op, const Tensor& out, const Tensor& in) {
   const int device = device_index(out);
   DeviceGuard guard(device);
   const int64_t sms = sm_count(device), es = sizeof(T);
-  const bool outer = kept.n > 0 && red.n > 0 && kept.in[0] == es && red.in[0] > es;
+  // A thread per output also for short reductions (sum(-1) of [1e6, 4]): a block each would
+  // leave most of its threads idle.
+  const bool outer =
+      (kept.n > 0 && red.n > 0 && kept.in[0] == es && red.in[0] > es) || (kept.n > 0 && per_output <= 16);
 
   int64_t splits = 1;
   int threads = kBlock;
