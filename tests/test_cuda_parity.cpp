@@ -408,6 +408,28 @@ std::vector<Case> cases() {
                one([](const Inputs& in) { return one_hot(in[0], 7); }),
                {kInt64},
                false});
+  // Zero-size and 0-dim tensors through every kernel family.
+  c.push_back({"zero_size",
+               [](DType d) {
+                 return Inputs{values({0, 4}, d), values({4, 0}, d)};
+               },
+               [](const Inputs& in) {
+                 const Tensor &x = in[0], &y = in[1];
+                 return std::vector<Tensor>{exp(x),         x + 1,
+                                            sum(x, 0),      sum(x, 1),
+                                            softmax(x, 1),  mm(x, y),
+                                            mm(y, x),       std::get<0>(sort(x, 1)),
+                                            cat({x, x}),    index_select(y, 0, arange(2).to(y.device())),
+                                            nonzero(x > 0), cumsum(x, 0)};
+               },
+               kFloats, true});
+  c.push_back({"zero_dim", [](DType d) { return Inputs{values({}, d, 0.5, 3)}; },
+               [](const Inputs& in) {
+                 const Tensor& x = in[0];
+                 return std::vector<Tensor>{mul(x, x),     sum(x),         x.flatten(),
+                                            maximum(x, x), x.to(kFloat64), where(x > x, x, x)};
+               },
+               kAll, true});
   c.push_back({"cast_all_dtypes",
                [](DType d) {
                  return Inputs{values({3, 4}, d, -300, 300)};
