@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "ember/tensor.h"
+
 namespace ember {
 
 struct BlasMatrix {
@@ -25,6 +27,17 @@ inline BlasMatrix blas_layout(int64_t rows, int64_t cols, int64_t sr, int64_t sc
     m.ld = cols == 1 ? std::max<int64_t>(1, rows) : sc;
   }
   return m;
+}
+
+// The layout of the matrices of a batched (B, rows, cols) operand; m is made contiguous first
+// when neither layout fits.
+inline BlasMatrix blas_operand(Tensor& m) {
+  BlasMatrix l = blas_layout(m.size(1), m.size(2), m.stride(1), m.stride(2));
+  if (!l.ok) {
+    m = m.contiguous();
+    l = blas_layout(m.size(1), m.size(2), m.stride(1), m.stride(2));
+  }
+  return l;
 }
 
 }  // namespace ember

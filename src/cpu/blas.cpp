@@ -29,16 +29,7 @@ void blas_gemm(double alpha, double beta, bool ta, bool tb, int64_t M, int64_t N
 template <typename T>
 void gemm_blas(const Tensor& out, Tensor a, Tensor b, double alpha, double beta) {
   const int64_t B = out.size(0), M = out.size(1), N = out.size(2), K = a.size(2);
-  BlasMatrix la = blas_layout(M, K, a.stride(1), a.stride(2));
-  if (!la.ok) {
-    a = a.contiguous();
-    la = blas_layout(M, K, a.stride(1), a.stride(2));
-  }
-  BlasMatrix lb = blas_layout(K, N, b.stride(1), b.stride(2));
-  if (!lb.ok) {
-    b = b.contiguous();
-    lb = blas_layout(K, N, b.stride(1), b.stride(2));
-  }
+  const BlasMatrix la = blas_operand(a), lb = blas_operand(b);
   const T* pa = reinterpret_cast<const T*>(a.impl()->data());
   const T* pb = reinterpret_cast<const T*>(b.impl()->data());
   T* pc = reinterpret_cast<T*>(out.impl()->data());

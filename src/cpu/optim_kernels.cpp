@@ -5,8 +5,8 @@
 // PyTorch's kernels, the compiler may fuse a multiply and an add into one FMA). Above
 // kElementwiseGrain elements the range is split over the thread pool.
 #include <cmath>
-#include <initializer_list>
 
+#include "../fused_step.h"
 #include "backend.h"
 #include "dtype_switch.h"
 #include "parallel.h"
@@ -14,20 +14,6 @@
 namespace ember {
 namespace cpu {
 namespace {
-
-// The fused kernels take dense tensors of one dtype only; anything else goes to tensor ops.
-bool fusable(const Tensor& param, std::initializer_list<const Tensor*> others) {
-  if (!param.is_contiguous() || !param.is_floating_point()) return false;
-  for (const Tensor* t : others)
-    if (t->defined() && (!t->is_contiguous() || t->dtype() != param.dtype() || t->numel() != param.numel()))
-      return false;
-  return true;
-}
-
-template <typename T>
-T* elements(const Tensor& t) {
-  return t.defined() ? reinterpret_cast<T*>(t.impl()->data()) : nullptr;
-}
 
 // x rounded to T, as a separate PyTorch op would store it (a no-op for float and double).
 template <typename T>
@@ -102,12 +88,12 @@ void adam_range(T* param, const T* grad, T* __restrict exp_avg, T* __restrict ex
 
 bool sgd_step_kernel(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
                      const Backend::SgdStepParams& p) {
-  if (!fusable(param, {&grad, &momentum_buffer})) return false;
+  if (!fusable_step(param, {&grad, &momentum_buffer})) return false;
   switch_float(param.dtype(), "sgd_step", [&](auto tag) {
     using T = decltype(tag);
-    T* param_data = elements<T>(param);
-    const T* grad_data = elements<T>(grad);
-    T* buf_data = elements<T>(momentum_buffer);
+    T* param_data = step_elements<T>(param);
+    const T* grad_data = step_elements<T>(grad);
+    T* buf_data = step_elements<T>(momentum_buffer);
     split_range(param.numel(),
                 [&](int64_t begin, int64_t end) { sgd_range(param_data, grad_data, buf_data, p, begin, end); });
   });
@@ -117,14 +103,14 @@ bool sgd_step_kernel(const Tensor& param, const Tensor& grad, const Tensor& mome
 bool adam_step_kernel(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
                       const Tensor& max_exp_avg_sq, const Backend::AdamStepParams& p) {
   if (!exp_avg.defined() || !exp_avg_sq.defined() || p.amsgrad != max_exp_avg_sq.defined()) return false;
-  if (!fusable(param, {&grad, &exp_avg, &exp_avg_sq, &max_exp_avg_sq})) return false;
+  if (!fusable_step(param, {&grad, &exp_avg, &exp_avg_sq, &max_exp_avg_sq})) return false;
   switch_float(param.dtype(), "adam_step", [&](auto tag) {
     using T = decltype(tag);
-    T* param_data = elements<T>(param);
-    const T* grad_data = elements<T>(grad);
-    T* m = elements<T>(exp_avg);
-    T* v = elements<T>(exp_avg_sq);
-    T* vmax = elements<T>(max_exp_avg_sq);
+    T* param_data = step_elements<T>(param);
+    const T* grad_data = step_elements<T>(grad);
+    T* m = step_elements<T>(exp_avg);
+    T* v = step_elements<T>(exp_avg_sq);
+    T* vmax = step_elements<T>(max_exp_avg_sq);
     split_range(param.numel(), [&](int64_t begin, int64_t end) {
       if (p.amsgrad)
         adam_range<T, true>(param_data, grad_data, m, v, vmax, p, begin, end);

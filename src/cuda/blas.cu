@@ -40,8 +40,7 @@ template <typename T>
 __global__ void gemm_integer_kernel(int64_t B, int64_t M, int64_t N, int64_t K, const T* a, int64_t sa0, int64_t sa1,
                                     int64_t sa2, const T* b, int64_t sb0, int64_t sb1, int64_t sb2, T* c, int64_t sc0,
                                     int64_t sc1, int64_t sc2, T alpha, T beta) {
-  for (int64_t idx = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; idx < B * M * N;
-       idx += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t idx : grid_stride(B * M * N)) {
     const int64_t j = idx % N, i = (idx / N) % M, bi = idx / (M * N);
     T acc = 0;
     for (int64_t k = 0; k < K; ++k)
@@ -78,16 +77,7 @@ int to_int(int64_t v, const char* what) {
 // Row-major C = A B is column-major C^T = B^T A^T: cuBLAS gets b as its first operand.
 void gemm_cublas(const Tensor& out, Tensor a, Tensor b, double alpha, double beta) {
   const int64_t B = out.size(0), M = out.size(1), N = out.size(2), K = a.size(2);
-  BlasMatrix la = blas_layout(M, K, a.stride(1), a.stride(2));
-  if (!la.ok) {
-    a = a.contiguous();
-    la = blas_layout(M, K, a.stride(1), a.stride(2));
-  }
-  BlasMatrix lb = blas_layout(K, N, b.stride(1), b.stride(2));
-  if (!lb.ok) {
-    b = b.contiguous();
-    lb = blas_layout(K, N, b.stride(1), b.stride(2));
-  }
+  const BlasMatrix la = blas_operand(a), lb = blas_operand(b);
   const CublasTypes t = cublas_types(out.dtype());
   const int device = device_index(out);
   cublasHandle_t h = handle_for(device);

@@ -145,6 +145,29 @@ T* data_of(const Tensor& t) {
   return reinterpret_cast<T*>(t.impl()->data());
 }
 
+// ---- Grid-stride loops: `for (int64_t i : grid_stride(n))` visits this thread's share of
+// [0, n) whatever the grid size; grid_stride_warps(n) does the same with one item per warp.
+struct GridStride {
+  struct Iter {
+    int64_t i, step;
+    __device__ int64_t operator*() const { return i; }
+    __device__ Iter& operator++() {
+      i += step;
+      return *this;
+    }
+    __device__ bool operator!=(const Iter& end) const { return i < end.i; }
+  };
+  int64_t first, n, step;
+  __device__ Iter begin() const { return {first, step}; }
+  __device__ Iter end() const { return {n, step}; }
+};
+__device__ __forceinline__ GridStride grid_stride(int64_t n) {
+  return {blockIdx.x * int64_t(blockDim.x) + threadIdx.x, n, int64_t(gridDim.x) * blockDim.x};
+}
+__device__ __forceinline__ GridStride grid_stride_warps(int64_t n) {
+  return {(blockIdx.x * int64_t(blockDim.x) + threadIdx.x) / 32, n, int64_t(gridDim.x) * blockDim.x / 32};
+}
+
 // ---- Block-wide reductions with warp shuffles (blockDim.x a multiple of 32, at most 1024).
 template <typename A>
 __device__ __forceinline__ A shfl_down(A v, int offset) {

@@ -84,7 +84,7 @@ template <typename Out, typename F, typename... In>
 __global__ void elementwise_strided_kernel(int64_t n, Geometry<1 + sizeof...(In)> g, Operands<1 + sizeof...(In)> ops,
                                            F f) {
   constexpr int N = 1 + sizeof...(In);
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : grid_stride(n)) {
     int64_t off[N];
     g.offsets(i, off);
     apply_at<Out, In...>(f, ops, off, std::index_sequence_for<In...>{});

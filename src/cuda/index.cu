@@ -13,7 +13,7 @@ namespace {
 // out[i] = src_at(i)[offsets[i]]: elements are moved as raw words of their size.
 template <typename W>
 __global__ void gather_kernel(int64_t n, Geometry<3> g, char* out, const char* src, const char* offsets) {
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : grid_stride(n)) {
     int64_t off[3];
     g.offsets(i, off);
     const int64_t k = *reinterpret_cast<const int64_t*>(offsets + off[2]);
@@ -48,7 +48,7 @@ __device__ __forceinline__ void atomic_add(T* p, T v) {
 template <typename T>
 __global__ void scatter_kernel(int64_t n, Geometry<3> g, char* dst, const char* src, const char* offsets,
                                bool accumulate) {
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : grid_stride(n)) {
     int64_t off[3];
     g.offsets(i, off);
     const int64_t k = *reinterpret_cast<const int64_t*>(offsets + off[2]);
@@ -63,8 +63,7 @@ __global__ void scatter_kernel(int64_t n, Geometry<3> g, char* dst, const char* 
 
 template <typename T>
 __global__ void nonzero_flags_kernel(int64_t n, const T* in, int64_t* flags) {
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x)
-    flags[i] = load_acc(in + i) != acc_t<T>(0);
+  for (int64_t i : grid_stride(n)) flags[i] = load_acc(in + i) != acc_t<T>(0);
 }
 
 constexpr int kMaxNonzeroDims = 25;
@@ -76,7 +75,7 @@ struct Sizes {
 
 __global__ void nonzero_write_kernel(int64_t n, Sizes sizes, const int64_t* flags, const int64_t* positions,
                                      int64_t* out) {
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : grid_stride(n)) {
     if (!flags[i]) continue;
     int64_t* row = out + (positions[i] - 1) * sizes.n;
     int64_t rem = i;

@@ -18,8 +18,7 @@ template <typename T>
 __global__ void scan_kernel_impl(int64_t lines, int64_t n, int64_t so, int64_t si, Geometry<2> g, char* out,
                                  const char* in, bool sum) {
   using S = scan_acc_t<T>;
-  for (int64_t line = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; line < lines;
-       line += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t line : grid_stride(lines)) {
     int64_t off[2];
     g.offsets(line, off);
     S acc = sum ? S(0) : S(1);
@@ -79,8 +78,7 @@ template <typename T>
 __global__ void softmax_columns_kernel(int64_t lines, int64_t n, int64_t so, int64_t si, Geometry<2> g, char* out,
                                        const char* in, bool log) {
   using A = acc_t<T>;
-  for (int64_t line = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; line < lines;
-       line += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t line : grid_stride(lines)) {
     int64_t off[2];
     g.offsets(line, off);
     const char* x = in + off[1];

@@ -2,26 +2,13 @@
 // parameter doing the arithmetic of the CPU's optim_kernels.cpp (PyTorch's single-tensor SGD
 // and Adam, operation for operation, rounding to the storage type where PyTorch's separate
 // ops would).
+#include "../fused_step.h"
 #include "backend.h"
 #include "common.cuh"
 
 namespace ember {
 namespace cuda {
 namespace {
-
-bool fusable(const Tensor& param, std::initializer_list<const Tensor*> others) {
-  if (!param.is_contiguous() || !param.is_floating_point()) return false;
-  for (const Tensor* t : others)
-    if (t->defined() && (!t->is_contiguous() || t->dtype() != param.dtype() || t->numel() != param.numel() ||
-                         t->device() != param.device()))
-      return false;
-  return true;
-}
-
-template <typename T>
-T* elements(const Tensor& t) {
-  return t.defined() ? reinterpret_cast<T*>(t.impl()->data()) : nullptr;
-}
 
 template <typename T>
 __device__ __forceinline__ acc_t<T> round_to(acc_t<T> x) {
@@ -34,7 +21,7 @@ __global__ void sgd_kernel(int64_t n, T* param, const T* grad, T* buf, Backend::
   using C = acc_t<T>;
   const C weight_decay = static_cast<C>(s.weight_decay), momentum = static_cast<C>(s.momentum);
   const C keep = static_cast<C>(1.0 - s.dampening), neg_lr = static_cast<C>(-s.lr);
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : grid_stride(n)) {
     C d = load_acc(grad + i);
     if (s.weight_decay != 0) d = round_to<T>(d + weight_decay * load_acc(param + i));
     if (buf) {
@@ -57,7 +44,7 @@ __global__ void adam_kernel(int64_t n, T* param, const T* grad, T* exp_avg, T* e
   const C neg_step_size = static_cast<C>(-s.step_size);
   const bool l2_decay = !s.decoupled_weight_decay && s.weight_decay != 0;
   const bool decoupled_decay = s.decoupled_weight_decay && s.weight_decay != 0;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : grid_stride(n)) {
     C p = load_acc(param + i);
     if (decoupled_decay) p = round_to<T>(p * decay_factor);
     C g = load_acc(grad + i);
@@ -81,14 +68,14 @@ __global__ void adam_kernel(int64_t n, T* param, const T* grad, T* exp_avg, T* e
 
 bool sgd_step_kernel(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
                      const Backend::SgdStepParams& p) {
-  if (!fusable(param, {&grad, &momentum_buffer})) return false;
+  if (!fusable_step(param, {&grad, &momentum_buffer})) return false;
   const int64_t n = param.numel();
   if (n == 0) return true;
   DeviceGuard guard(device_index(param));
   switch_float(param.dtype(), "sgd_step", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    sgd_kernel<T><<<blocks_for(n, kBlock), kBlock, 0, stream()>>>(n, elements<T>(param), elements<T>(grad),
-                                                                  elements<T>(momentum_buffer), p);
+    sgd_kernel<T><<<blocks_for(n, kBlock), kBlock, 0, stream()>>>(n, step_elements<T>(param), step_elements<T>(grad),
+                                                                  step_elements<T>(momentum_buffer), p);
   });
   check_launch("sgd_step");
   return true;
@@ -97,15 +84,15 @@ bool sgd_step_kernel(const Tensor& param, const Tensor& grad, const Tensor& mome
 bool adam_step_kernel(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
                       const Tensor& max_exp_avg_sq, const Backend::AdamStepParams& p) {
   if (!exp_avg.defined() || !exp_avg_sq.defined() || p.amsgrad != max_exp_avg_sq.defined()) return false;
-  if (!fusable(param, {&grad, &exp_avg, &exp_avg_sq, &max_exp_avg_sq})) return false;
+  if (!fusable_step(param, {&grad, &exp_avg, &exp_avg_sq, &max_exp_avg_sq})) return false;
   const int64_t n = param.numel();
   if (n == 0) return true;
   DeviceGuard guard(device_index(param));
   switch_float(param.dtype(), "adam_step", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    adam_kernel<T><<<blocks_for(n, kBlock), kBlock, 0, stream()>>>(n, elements<T>(param), elements<T>(grad),
-                                                                   elements<T>(exp_avg), elements<T>(exp_avg_sq),
-                                                                   elements<T>(max_exp_avg_sq), p);
+    adam_kernel<T><<<blocks_for(n, kBlock), kBlock, 0, stream()>>>(
+        n, step_elements<T>(param), step_elements<T>(grad), step_elements<T>(exp_avg), step_elements<T>(exp_avg_sq),
+        step_elements<T>(max_exp_avg_sq), p);
   });
   check_launch("adam_step");
   return true;

@@ -40,7 +40,7 @@ template <typename T>
 __global__ void random_kernel(int64_t n, T* out, Dist dist, double a, double b, int64_t low, int64_t high,
                               uint64_t offset, uint64_t seed) {
   using A = acc_t<T>;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : grid_stride(n)) {
     const uint4 r = philox(static_cast<uint64_t>(i), offset, seed);
     if (dist == Dist::Randint) {
       const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);

@@ -144,7 +144,7 @@ __global__ void reduce_outer_kernel(int64_t outputs, int64_t per_output, int64_t
   const R combine;
   const int split = blockIdx.y;
   const int64_t r0 = split * per_split, r1 = min(per_output, r0 + per_split);
-  for (int64_t o = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; o < outputs; o += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t o : grid_stride(outputs)) {
     int64_t in_off, out_off;
     kept.offsets(o, in_off, out_off);
     const char* base = in + in_off;
@@ -159,8 +159,7 @@ template <typename T, typename A, typename R>
 __global__ void reduce_partials_kernel(int64_t outputs, int splits, const A* partial, KeptSpace kept, char* out) {
   const R combine;
   const int lane = threadIdx.x % 32;
-  const int64_t warps = int64_t(gridDim.x) * blockDim.x / 32;
-  for (int64_t o = (blockIdx.x * int64_t(blockDim.x) + threadIdx.x) / 32; o < outputs; o += warps) {
+  for (int64_t o : grid_stride_warps(outputs)) {
     A acc = R::identity();
     for (int s = lane; s < splits; s += 32) acc = combine(acc, partial[o * splits + s]);
     acc = warp_reduce(acc, combine);
@@ -266,8 +265,7 @@ __global__ void arg_reduce_kernel(int64_t lines, int64_t n, int64_t stride, Geom
                                   const char* in, bool is_max) {
   using A = acc_t<T>;
   const int lane = threadIdx.x % 32;
-  const int64_t warps = int64_t(gridDim.x) * blockDim.x / 32;
-  for (int64_t line = (blockIdx.x * int64_t(blockDim.x) + threadIdx.x) / 32; line < lines; line += warps) {
+  for (int64_t line : grid_stride_warps(lines)) {
     int64_t off[3];
     g.offsets(line, off);
     const char* x = in + off[2];

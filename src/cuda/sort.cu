@@ -24,7 +24,7 @@ template <typename T>
 __global__ void prepare_kernel(int64_t total, int64_t n, int64_t segments, const T* x, key_t<T>* keys,
                                int64_t* positions, int64_t* offsets) {
   using A = acc_t<T>;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total; i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : grid_stride(total)) {
     positions[i] = i % n;
     if constexpr (std::is_floating_point<A>::value) {
       const A v = load_acc(x + i);
@@ -33,8 +33,7 @@ __global__ void prepare_kernel(int64_t total, int64_t n, int64_t segments, const
       keys[i] = static_cast<key_t<T>>(x[i]);
     }
   }
-  for (int64_t s = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; s <= segments; s += int64_t(gridDim.x) * blockDim.x)
-    offsets[s] = s * n;
+  for (int64_t s : grid_stride(segments + 1)) offsets[s] = s * n;
 }
 
 template <typename T>
