@@ -11,7 +11,7 @@
 #include <set>
 #include <vector>
 
-#include "../src/caching_allocator.h"
+#include "backend/caching_allocator.h"
 #include "helpers.h"
 
 using namespace ember;

@@ -185,10 +185,55 @@ TEST(Logic, AndOrXorNot) {
   expect_1d(logical_not(tensor({0.f, 1.f, kNaNf, -0.f})), kBool, {1, 0, 0, 1});
   expect_1d(logical_not(tensor({0, 3}, kInt32)), kBool, {1, 0});
   Tensor p = tensor({true, true, false, false}), q = tensor({true, false, true, false});
-  expect_1d(p && q, kBool, {1, 0, 0, 0});
-  expect_1d(p || q, kBool, {1, 1, 1, 0});
-  expect_1d(!p, kBool, {0, 0, 1, 1});
+  expect_1d(p & q, kBool, {1, 0, 0, 0});
+  expect_1d(p | q, kBool, {1, 1, 1, 0});
+  expect_1d(~p, kBool, {0, 0, 1, 1});
+  expect_1d(p ^ q, kBool, {0, 1, 1, 0});
   expect_1d(p.logical_xor(q), kBool, {0, 1, 1, 0});
+}
+
+// Known values from PyTorch 1.13: bitwise on integers (promoted like arithmetic), logical on bool.
+TEST(Logic, BitwiseOperators) {
+  Tensor a = tensor({12, -7, 0, 255}, kInt32), b = tensor({10, 3, 5, 1}, kInt64);
+  expect_1d(a & b, kInt64, {8, 1, 0, 1});
+  expect_1d(a | b, kInt64, {14, -5, 5, 255});
+  expect_1d(a ^ b, kInt64, {6, -6, 5, 254});
+  expect_1d(~a, kInt32, {-13, 6, -1, -256});
+  Tensor u = tensor({0, 1, 200}, kUInt8);
+  expect_1d(~u, kUInt8, {255, 254, 55});
+  expect_1d(u ^ 255, kUInt8, {255, 254, 55});
+  expect_1d(bitwise_or(u, 3), kUInt8, {3, 3, 203});
+  Tensor p = tensor({true, false});
+  expect_1d(p & 1, kInt64, {1, 0});
+  expect_1d(p & true, kBool, {1, 0});
+  expect_1d(5 & tensor({3, 6}, kInt64), kInt64, {1, 4});
+  // Strided and broadcast operands, and a zero-size one.
+  Tensor m = arange(0, 12, 1, kInt64).view({3, 4}).t();  // (4, 3), non-contiguous
+  expect_1d((m & tensor({1, 2, 4}, kInt64)).flatten(), kInt64, {0, 0, 0, 1, 0, 0, 0, 2, 0, 1, 2, 0});
+  EXPECT_EQ((empty({0}, kInt64) | 1).numel(), 0);
+  EXPECT_EQ((full({}, 6, kInt64) & 3).item<int64_t>(), 2);
+}
+
+TEST(Logic, BitwiseInPlace) {
+  Tensor x = tensor({6, 5}, kInt64);
+  x &= 3;
+  expect_1d(x, kInt64, {2, 1});
+  x |= tensor({8, 8}, kInt64);
+  expect_1d(x, kInt64, {10, 9});
+  x ^= 1;
+  expect_1d(x, kInt64, {11, 8});
+  x.bitwise_not_();
+  expect_1d(x, kInt64, {-12, -9});
+  Tensor i = tensor({1, 2}, kInt32);
+  EXPECT_THROW_MSG(i &= tensor({true, false}).to(kFloat32), TypeError,
+                   "bitwise_and: not implemented for dtype float32");
+}
+
+TEST(Logic, BitwiseRejectsFloats) {
+  EXPECT_THROW_MSG(tensor({1.f}) & tensor({1.f}), TypeError,
+                   "bitwise_and: not implemented for dtype float32 (bitwise ops take integer or bool tensors");
+  EXPECT_THROW_MSG(~tensor({1.0}), TypeError, "bitwise_not: not implemented for dtype float64");
+  EXPECT_THROW_MSG(tensor({1, 2}, kInt64) | 1.5, TypeError, "bitwise_or: not implemented for dtype float32");
 }
 
 TEST(Logic, IsNanIsInfIsFinite) {

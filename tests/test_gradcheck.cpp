@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/op_table.h"
+#include "backend/op_table.h"
 #include "helpers.h"
 
 using namespace ember;

@@ -1,4 +1,5 @@
 // Printing: to_string, operator<< and fmt::format give PyTorch's Python repr, character for character.
+#include <ember/fmt.h>
 #include <fmt/format.h>
 
 #include <cmath>

@@ -3,6 +3,7 @@
 // comparison with what the Python `safetensors` package writes (expected bytes built by hand from
 // its Rust source, since the package is not installed here), every malformed header, and a fuzz
 // loop of corrupted and truncated files that may only throw ember::Error.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // Autograd: grad mode, graph nodes, backward/grad, custom functions, gradcheck and anomaly
 // detection. Tensor's own autograd methods (requires_grad_, backward, grad, ...) are in
-// tensor.h; this header adds the rest of api.md section 6.
+// tensor.h; this header adds the rest of docs/api.md section 6.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -15,6 +15,12 @@ namespace autograd {
 
 class Node;
 struct Engine;
+template <typename Derived>
+struct Function;
+namespace detail {
+class GraphNode;
+struct CustomFunctionAccess;
+}  // namespace detail
 
 // An input slot of a node: gradients flowing along the edge go to `function`.
 struct Edge {
@@ -39,17 +45,14 @@ class Node {
   std::vector<std::function<Tensor(const Tensor&)>> pre_hooks;
 
  protected:
-  Node();
   std::vector<Edge> next_edges_;
   uint64_t sequence_nr_;
 
  private:
-  // Scratch state of the backward pass that is running (one at a time per graph).
-  uint64_t visit_epoch_ = 0;
-  int pending_deps_ = 0;
-  int capture_slot_ = -1;
-  Tensor pending_grad_;
-  friend struct Engine;
+  // Every node is made by the library as a detail::GraphNode, which also carries the
+  // engine's per-node state; custom functions are written with Function<T>.
+  Node();
+  friend class detail::GraphNode;
 };
 
 // Thread-local switch for recording.
@@ -116,22 +119,33 @@ class AutogradContext {
  public:
   void save_for_backward(std::vector<Tensor> tensors);
   std::vector<Tensor> get_saved_variables() const;
-  void mark_dirty(const std::vector<Tensor>&) {}
+  // Declares the inputs that forward modified in place. When forward returns their version
+  // counters are bumped, as PyTorch does, so that an earlier node which saved one of them
+  // refuses to run backward; tensors saved by this function are versioned after the bump.
+  // A leaf that requires grad cannot be marked (ValueError: an in-place change of a leaf).
+  void mark_dirty(const std::vector<Tensor>& tensors);
   // Free-form storage for non-tensor values.
   std::vector<double> saved_data;
 
  private:
   std::vector<Tensor> saved_;
   std::vector<uint64_t> versions_;
+  std::vector<Tensor> dirty_;
   bool released_ = false;
-  friend struct CustomFunctionAccess;
+  friend struct detail::CustomFunctionAccess;
 };
 
+namespace detail {
+// Function<T>::apply's way into the recorder; not for direct use.
 struct CustomFunctionAccess {
+ private:
   using Backward = std::function<std::vector<Tensor>(AutogradContext*, std::vector<Tensor>)>;
   static Tensor record(const std::string& name, std::shared_ptr<AutogradContext> ctx, const std::vector<Tensor>& inputs,
                        Tensor output, Backward backward);
+  template <typename Derived>
+  friend struct ember::autograd::Function;
 };
+}  // namespace detail
 
 template <typename Derived>
 struct Function {
@@ -145,7 +159,7 @@ struct Function {
       NoGradGuard no_grad;
       out = Derived::forward(ctx.get(), std::forward<Args>(args)...);
     }
-    return CustomFunctionAccess::record(
+    return detail::CustomFunctionAccess::record(
         typeid(Derived).name(), ctx, inputs, out,
         [](AutogradContext* c, std::vector<Tensor> g) { return Derived::backward(c, g); });
   }

@@ -1,4 +1,5 @@
-// The one header users include: the whole public API of ember.
+// The one header users include: the whole public API of ember (docs/api.md). It pulls in no
+// third-party header.
 #pragma once
 #include "ember/autograd.h"
 #include "ember/data.h"
@@ -6,7 +7,6 @@
 #include "ember/dtype.h"
 #include "ember/error.h"
 #include "ember/factory.h"
-#include "ember/format.h"
 #include "ember/indexing.h"
 #include "ember/io.h"
 #include "ember/nn.h"
@@ -16,3 +16,9 @@
 #include "ember/scalar.h"
 #include "ember/shape.h"
 #include "ember/tensor.h"
+
+// fmt::format("{}", t): when the program included fmt before this header, ember's formatters
+// come with it; in any other order include <ember/fmt.h> (docs/api.md section 3).
+#ifdef FMT_VERSION
+#include "ember/fmt.h"
+#endif

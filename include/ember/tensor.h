@@ -33,7 +33,7 @@ class Tensor {
   Tensor() = default;
   explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
 
-  // ---- Inspecting (api.md section 3)
+  // ---- Inspecting (docs/api.md section 3)
   bool defined() const { return impl_ != nullptr; }
   const Shape& sizes() const;
   const Shape& shape() const { return sizes(); }
@@ -73,8 +73,8 @@ class Tensor {
   bool requires_grad() const;
   // Only floating tensors can require grad; others throw TypeError.
   Tensor& requires_grad_(bool requires_grad = true);
-  Tensor grad() const;       // undefined when there is none
-  Tensor& mutable_grad();    // assigning Tensor() clears it
+  Tensor grad() const;     // undefined when there is none
+  Tensor& mutable_grad();  // assigning Tensor() clears it
   // Without `gradient`, the tensor must hold one element.
   void backward(const Tensor& gradient = {}, bool retain_graph = false, bool create_graph = false) const;
   std::shared_ptr<autograd::Node> grad_fn() const;
@@ -158,6 +158,13 @@ class Tensor {
   Tensor logical_or(const Tensor& o) const;
   Tensor logical_xor(const Tensor& o) const;
   Tensor logical_not() const;
+  Tensor bitwise_and(const Tensor& o) const;
+  Tensor bitwise_and(const Scalar& o) const;
+  Tensor bitwise_or(const Tensor& o) const;
+  Tensor bitwise_or(const Scalar& o) const;
+  Tensor bitwise_xor(const Tensor& o) const;
+  Tensor bitwise_xor(const Scalar& o) const;
+  Tensor bitwise_not() const;
   Tensor isnan() const;
   Tensor isinf() const;
   Tensor isfinite() const;
@@ -307,6 +314,19 @@ class Tensor {
   Tensor& operator*=(const Scalar& o) { return mul_(o); }
   Tensor& operator/=(const Tensor& o) { return div_(o); }
   Tensor& operator/=(const Scalar& o) { return div_(o); }
+  Tensor& bitwise_and_(const Tensor& o);
+  Tensor& bitwise_and_(const Scalar& o);
+  Tensor& bitwise_or_(const Tensor& o);
+  Tensor& bitwise_or_(const Scalar& o);
+  Tensor& bitwise_xor_(const Tensor& o);
+  Tensor& bitwise_xor_(const Scalar& o);
+  Tensor& bitwise_not_();
+  Tensor& operator&=(const Tensor& o) { return bitwise_and_(o); }
+  Tensor& operator&=(const Scalar& o) { return bitwise_and_(o); }
+  Tensor& operator|=(const Tensor& o) { return bitwise_or_(o); }
+  Tensor& operator|=(const Scalar& o) { return bitwise_or_(o); }
+  Tensor& operator^=(const Tensor& o) { return bitwise_xor_(o); }
+  Tensor& operator^=(const Scalar& o) { return bitwise_xor_(o); }
 
  private:
   std::shared_ptr<TensorImpl> impl_;

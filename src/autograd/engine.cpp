@@ -5,9 +5,12 @@
 #include <atomic>
 #include <unordered_map>
 
-#include "../core.h"
-#include "meta.h"
-#include "nodes.h"
+#include "autograd/meta.h"
+#include "autograd/nodes.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace autograd {
@@ -97,11 +100,11 @@ struct Engine {
     // 1. Dependencies: how many edges lead into each reachable node.
     std::vector<Node*> stack;
     auto visit = [&](Node* n) {
-      if (n->visit_epoch_ == epoch) return false;
-      n->visit_epoch_ = epoch;
-      n->pending_deps_ = 0;
-      n->capture_slot_ = -1;
-      n->pending_grad_ = Tensor();
+      if (state(n).visit_epoch_ == epoch) return false;
+      state(n).visit_epoch_ = epoch;
+      state(n).pending_deps_ = 0;
+      state(n).capture_slot_ = -1;
+      state(n).pending_grad_ = Tensor();
       stack.push_back(n);
       return true;
     };
@@ -113,14 +116,14 @@ struct Engine {
       for (const Edge& e : n->next_edges()) {
         if (!e.function) continue;
         visit(e.function.get());
-        ++e.function->pending_deps_;
+        ++state(e.function.get()).pending_deps_;
       }
     }
     std::vector<Tensor> captured(capture ? capture->size() : 0);
     if (capture)
       for (size_t i = 0; i < capture->size(); ++i)
-        if (Node* n = (*capture)[i].function.get(); n && n->visit_epoch_ == epoch)
-          n->capture_slot_ = static_cast<int>(i);
+        if (Node* n = (*capture)[i].function.get(); n && state(n).visit_epoch_ == epoch)
+          state(n).capture_slot_ = static_cast<int>(i);
     // With `capture`, only nodes with a captured node below them run (like PyTorch's exec_info):
     // the others neither compute gradients nor free their saved tensors.
     std::unordered_map<Node*, bool> needed;
@@ -139,7 +142,7 @@ struct Engine {
         }
         bool any = false;
         for (const Edge& e : edges)
-          if (e.function && (e.function->capture_slot_ >= 0 || needed[e.function.get()])) any = true;
+          if (e.function && (state(e.function.get()).capture_slot_ >= 0 || needed[e.function.get()])) any = true;
         needed[n] = any;
         dfs.pop_back();
       }
@@ -147,15 +150,16 @@ struct Engine {
 
     // 2. One pass in topological order, summing the gradients that arrive at each node.
     auto add_grad = [&](Node* n, const Tensor& g) {
-      if (capture && n->capture_slot_ < 0 && !needed[n]) return;  // no use for it
-      n->pending_grad_ = n->pending_grad_.defined() ? n->pending_grad_ + g : g;
+      if (capture && state(n).capture_slot_ < 0 && !needed[n]) return;  // no use for it
+      state(n).pending_grad_ = state(n).pending_grad_.defined() ? state(n).pending_grad_ + g : g;
     };
     std::vector<Node*> ready;
     for (const auto& r : roots)
       if (r.edge.function) add_grad(r.edge.function.get(), r.grad);
     for (const auto& r : roots) {
       Node* n = r.edge.function.get();
-      if (n && n->pending_deps_ == 0 && std::find(ready.begin(), ready.end(), n) == ready.end()) ready.push_back(n);
+      if (n && state(n).pending_deps_ == 0 && std::find(ready.begin(), ready.end(), n) == ready.end())
+        ready.push_back(n);
     }
 
     NoGradGuard no_grad;
@@ -163,18 +167,18 @@ struct Engine {
     while (!ready.empty()) {
       Node* n = ready.back();
       ready.pop_back();
-      Tensor g = std::move(n->pending_grad_);
-      n->pending_grad_ = Tensor();
+      Tensor g = std::move(state(n).pending_grad_);
+      state(n).pending_grad_ = Tensor();
       if (!g.defined()) {  // no gradient arrived: nothing to run, but release what depends on it
         for (const Edge& e : n->next_edges())
-          if (e.function && --e.function->pending_deps_ == 0) ready.push_back(e.function.get());
+          if (e.function && --state(e.function.get()).pending_deps_ == 0) ready.push_back(e.function.get());
         continue;
       }
       for (auto& hook : n->pre_hooks) {
         Tensor r = hook(g);
         if (r.defined()) g = r;
       }
-      if (n->capture_slot_ >= 0) captured[static_cast<size_t>(n->capture_slot_)] = g;
+      if (state(n).capture_slot_ >= 0) captured[static_cast<size_t>(state(n).capture_slot_)] = g;
       // autograd::grad never writes .grad: AccumulateGrad has no next edges, so is never needed.
       const bool run = !capture || needed[n];
       std::vector<Tensor> grads;
@@ -189,7 +193,7 @@ struct Engine {
         Node* next = edges[i].function.get();
         if (!next) continue;
         if (i < grads.size() && grads[i].defined()) add_grad(next, grads[i]);
-        if (--next->pending_deps_ == 0) ready.push_back(next);
+        if (--state(next).pending_deps_ == 0) ready.push_back(next);
       }
       if (run && !retain_graph) n->release_saved();
     }

@@ -2,8 +2,8 @@
 // these after running the forward kernel, only when autograd::needs_grad(...) is true. Every
 // formula is written with ember's own ops, so gradients are themselves differentiable.
 #pragma once
-#include "../op_table.h"
-#include "meta.h"
+#include "autograd/meta.h"
+#include "backend/op_table.h"
 
 namespace ember {
 namespace autograd {

@@ -1,7 +1,10 @@
 // Backward formulas of the elementwise ops: the unary ones come from the derivative column of
 // EMBER_UNARY_OPS (op_table.h); binary ones reduce broadcast gradients with sum_to.
-#include "../core.h"
-#include "formulas.h"
+#include "autograd/formulas.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace autograd {

@@ -1,8 +1,11 @@
 // Backward formulas of the gather/scatter family and of advanced indexing. Every gradient is
 // built with ember's own differentiable ops (gather <-> scatter_add, index_select <->
 // index_add, index <-> index_put with accumulate), so double backward works too.
-#include "../core.h"
-#include "formulas.h"
+#include "autograd/formulas.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace autograd {

@@ -1,6 +1,9 @@
 // Backward formulas of reductions, scans, softmax and matrix products.
-#include "../core.h"
-#include "formulas.h"
+#include "autograd/formulas.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace autograd {

@@ -1,7 +1,10 @@
 // Backward formulas of the view ops and of cat: views pass gradients back through the inverse
 // reshaping, permutation, broadcast sum or a zero-filled tensor with the viewed region set.
-#include "../core.h"
-#include "formulas.h"
+#include "autograd/formulas.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace autograd {

@@ -2,8 +2,11 @@
 // in float64; gradgradcheck: the same for a random vector-Jacobian product of fn.
 #include <cmath>
 
-#include "../core.h"
-#include "meta.h"
+#include "autograd/meta.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace autograd {

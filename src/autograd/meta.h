@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../tensor_impl.h"
+#include "core/tensor_impl.h"
 #include "ember/autograd.h"
 
 namespace ember {

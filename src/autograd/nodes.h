@@ -1,15 +1,39 @@
-// The two node kinds of the graph: FormulaNode (an op's backward formula over saved
-// variables) and AccumulateGrad (adds a leaf's gradient into its .grad).
+// The node kinds of the graph: GraphNode (what every node is: a Node plus the engine's
+// per-node state), FormulaNode (an op's backward formula over saved variables) and
+// AccumulateGrad (adds a leaf's gradient into its .grad).
 #pragma once
 #include <string>
 #include <vector>
 
-#include "meta.h"
+#include "autograd/meta.h"
 
 namespace ember {
 namespace autograd {
 
-class FormulaNode final : public Node {
+namespace detail {
+class GraphNode : public Node {
+ protected:
+  GraphNode();
+
+ private:
+  // Scratch state of the backward pass that is running (one at a time per graph), kept here
+  // so that the engine needs no maps on its hot path.
+  uint64_t visit_epoch_ = 0;
+  int pending_deps_ = 0;
+  int capture_slot_ = -1;
+  Tensor pending_grad_;
+  friend struct ember::autograd::Engine;
+};
+}  // namespace detail
+
+// The engine's view of a node (every Node is a GraphNode: Node's constructor is private).
+inline detail::GraphNode& state(Node* n) { return *static_cast<detail::GraphNode*>(n); }
+
+// Nodes constructed so far in this process (a debug counter for tests: that an op records
+// exactly the nodes it should).
+uint64_t nodes_created();
+
+class FormulaNode final : public detail::GraphNode {
  public:
   FormulaNode(const char* name, std::vector<SavedVariable> saved, Formula formula);
   ~FormulaNode() override;
@@ -30,7 +54,7 @@ class FormulaNode final : public Node {
   bool released_ = false;
 };
 
-class AccumulateGrad final : public Node {
+class AccumulateGrad final : public detail::GraphNode {
  public:
   explicit AccumulateGrad(const Tensor& leaf);
   std::string name() const override { return "AccumulateGrad"; }

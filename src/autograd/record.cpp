@@ -2,18 +2,24 @@
 // formula node, leaf accumulators, and in-place ops on tensors that require grad.
 #include <atomic>
 
-#include "../core.h"
-#include "meta.h"
-#include "nodes.h"
+#include "autograd/meta.h"
+#include "autograd/nodes.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace autograd {
 
 namespace {
 std::atomic<uint64_t> g_next_sequence_nr{0};
-}
+std::atomic<uint64_t> g_nodes_created{0};
+}  // namespace
 
 Node::Node() : sequence_nr_(g_next_sequence_nr++) {}
+detail::GraphNode::GraphNode() { g_nodes_created.fetch_add(1, std::memory_order_relaxed); }
+uint64_t nodes_created() { return g_nodes_created.load(std::memory_order_relaxed); }
 
 AutogradMeta* meta_of(const Tensor& t) { return t.defined() ? t.impl()->autograd.get() : nullptr; }
 

@@ -1,7 +1,10 @@
 // Tensor's autograd methods and custom autograd::Function recording.
-#include "../core.h"
-#include "meta.h"
-#include "nodes.h"
+#include "autograd/meta.h"
+#include "autograd/nodes.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 
@@ -116,8 +119,24 @@ std::vector<Tensor> AutogradContext::get_saved_variables() const {
   return saved_;
 }
 
+void AutogradContext::mark_dirty(const std::vector<Tensor>& tensors) {
+  for (const Tensor& t : tensors) {
+    EMBER_CHECK(t.defined(), ValueError, "mark_dirty: got an undefined tensor");
+    EMBER_CHECK(!(t.is_leaf() && t.requires_grad()), ValueError,
+                "mark_dirty: a leaf Variable that requires grad (shape {}) has been used in an in-place operation",
+                t.sizes().str());
+  }
+  dirty_ = tensors;
+}
+
+namespace detail {
 Tensor CustomFunctionAccess::record(const std::string& name, std::shared_ptr<AutogradContext> ctx,
                                     const std::vector<Tensor>& inputs, Tensor output, Backward backward) {
+  if (!ctx->dirty_.empty()) {
+    for (const Tensor& t : ctx->dirty_) t.impl()->bump_version();
+    ctx->dirty_.clear();
+    ctx->save_for_backward(std::move(ctx->saved_));  // version the saved tensors after the bump
+  }
   if (!needs_grad(inputs)) return output;
   // The forward's result may alias an input: give the output its own handle.
   Tensor out = output.detach();
@@ -133,6 +152,7 @@ Tensor CustomFunctionAccess::record(const std::string& name, std::shared_ptr<Aut
                           });
   return out;
 }
+}  // namespace detail
 
 }  // namespace autograd
 }  // namespace ember

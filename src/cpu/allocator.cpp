@@ -9,8 +9,8 @@
 #include <mutex>
 #include <vector>
 
-#include "../check.h"
-#include "backend.h"
+#include "core/check.h"
+#include "cpu/kernels.h"
 
 namespace ember {
 namespace cpu {

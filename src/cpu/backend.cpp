@@ -1,7 +1,7 @@
 // Registers the CPU backend: a thin class forwarding the Backend interface to the kernels.
-#include "backend.h"
-
 #include <cstring>
+
+#include "cpu/kernels.h"
 
 namespace ember {
 namespace cpu {

@@ -1,10 +1,10 @@
 // Binary elementwise kernels: one functor per row of EMBER_BINARY_OPS. The inner loop has
 // three shapes the compiler vectorises: all contiguous, a scalar left operand and a scalar
 // right operand (stride 0); anything else takes the strided loop.
-#include "../scalar_math.h"
-#include "backend.h"
-#include "dtype_switch.h"
-#include "loops.h"
+#include "backend/scalar_math.h"
+#include "cpu/dtype_switch.h"
+#include "cpu/kernels.h"
+#include "cpu/loops.h"
 
 namespace ember {
 namespace cpu {
@@ -42,14 +42,23 @@ void binary_loop(const Tensor& out, const Tensor& a, const Tensor& b, F f) {
   });
 }
 
+// The bitwise rows exist for integer and bool types only.
+template <BinaryKind K, typename Fn>
+void switch_kind(DType d, const char* op, Fn&& fn) {
+  if constexpr (K == BinaryKind::Bits)
+    switch_integral(d, op, std::forward<Fn>(fn));
+  else
+    switch_all(d, op, std::forward<Fn>(fn));
+}
+
 }  // namespace
 
 void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha_s) {
   if (out.numel() == 0) return;
   switch (op) {
-#define EMBER_BINARY_CASE(Name, str, kind, expr, ...)                                    \
+#define EMBER_BINARY_CASE(Name, str, kind, expr, ...)                               \
   case BinaryOp::Name:                                                              \
-    switch_all(a.dtype(), str, [&](auto tag) {                                      \
+    switch_kind<BinaryKind::kind>(a.dtype(), str, [&](auto tag) {                   \
       using T = decltype(tag);                                                      \
       using A = acc_t<T>;                                                           \
       using Out = std::conditional_t<BinaryKind::kind == BinaryKind::Cmp, bool, T>; \

@@ -3,11 +3,14 @@
 // use a plain i-k-j loop. Batches of small products are split over our threads.
 #include <cblas.h>
 
-#include "../blas_layout.h"
-#include "backend.h"
-#include "cast.h"
-#include "dtype_switch.h"
-#include "parallel.h"
+#include <algorithm>
+#include <limits>
+
+#include "backend/blas_layout.h"
+#include "cpu/cast.h"
+#include "cpu/dtype_switch.h"
+#include "cpu/kernels.h"
+#include "cpu/parallel.h"
 
 namespace ember {
 namespace cpu {
@@ -26,14 +29,26 @@ void blas_gemm(double alpha, double beta, bool ta, bool tb, int64_t M, int64_t N
               static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
 }
 
+// BLAS takes its sizes and leading dimensions as blasint (32 bits in Debian's OpenBLAS).
+void check_blasint(const char* what, int64_t v, const Tensor& a, const Tensor& b) {
+  EMBER_CHECK(v <= std::numeric_limits<blasint>::max(), ShapeError,
+              "matmul: {} {} of the product of shapes {} and {} exceeds what BLAS can index ({})", what, v,
+              a.sizes().str(), b.sizes().str(), std::numeric_limits<blasint>::max());
+}
+
 template <typename T>
 void gemm_blas(const Tensor& out, Tensor a, Tensor b, double alpha, double beta) {
   const int64_t B = out.size(0), M = out.size(1), N = out.size(2), K = a.size(2);
   const BlasMatrix la = blas_operand(a), lb = blas_operand(b);
+  const int64_t ldc = std::max<int64_t>(1, out.stride(1));
+  check_blasint("size M =", M, a, b);
+  check_blasint("size N =", N, a, b);
+  check_blasint("size K =", K, a, b);
+  check_blasint("leading dimension", std::max({la.ld, lb.ld, ldc}), a, b);
   const T* pa = reinterpret_cast<const T*>(a.impl()->data());
   const T* pb = reinterpret_cast<const T*>(b.impl()->data());
   T* pc = reinterpret_cast<T*>(out.impl()->data());
-  const int64_t sa = a.stride(0), sb = b.stride(0), sc = out.stride(0), ldc = std::max<int64_t>(1, out.stride(1));
+  const int64_t sa = a.stride(0), sb = b.stride(0), sc = out.stride(0);
   auto one = [&](int64_t i) {
     blas_gemm(static_cast<T>(alpha), static_cast<T>(beta), la.trans, lb.trans, M, N, K, pa + i * sa, la.ld, pb + i * sb,
               lb.ld, pc + i * sc, ldc);

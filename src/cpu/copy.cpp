@@ -3,10 +3,10 @@
 // use a cache-blocked transpose split over threads.
 #include <cstring>
 
-#include "backend.h"
-#include "cast.h"
-#include "dtype_switch.h"
-#include "loops.h"
+#include "cpu/cast.h"
+#include "cpu/dtype_switch.h"
+#include "cpu/kernels.h"
+#include "cpu/loops.h"
 
 namespace ember {
 namespace cpu {

@@ -3,7 +3,7 @@
 #pragma once
 #include <type_traits>
 
-#include "../check.h"
+#include "core/check.h"
 #include "ember/dtype.h"
 
 namespace ember {
@@ -62,6 +62,29 @@ void switch_float(DType d, const char* op, Fn&& fn) {
       break;
   }
   EMBER_FAIL(TypeError, "{}: not implemented for dtype {} on cpu (expected a floating point dtype)", op, dtype_name(d));
+}
+
+// The integer dtypes and bool (the bitwise ops).
+template <typename Fn>
+void switch_integral(DType d, const char* op, Fn&& fn) {
+  switch (d) {
+    case kInt32:
+      fn(int32_t{});
+      return;
+    case kInt64:
+      fn(int64_t{});
+      return;
+    case kUInt8:
+      fn(uint8_t{});
+      return;
+    case kBool:
+      fn(bool{});
+      return;
+    default:
+      break;
+  }
+  EMBER_FAIL(TypeError, "{}: not implemented for dtype {} on cpu (expected an integer or bool dtype)", op,
+             dtype_name(d));
 }
 
 // Every dtype but bool.

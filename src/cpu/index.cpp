@@ -5,10 +5,10 @@
 #include <numeric>
 #include <vector>
 
-#include "../scalar_math.h"
-#include "backend.h"
-#include "dtype_switch.h"
-#include "loops.h"
+#include "backend/scalar_math.h"
+#include "cpu/dtype_switch.h"
+#include "cpu/kernels.h"
+#include "cpu/loops.h"
 
 namespace ember {
 namespace cpu {
@@ -55,7 +55,7 @@ void index_scatter_kernel(const Tensor& dst, const Tensor& src, const Tensor& of
 
 Tensor nonzero_kernel(const Tensor& in) {
   const int64_t nd = in.dim();
-  Tensor c = in.contiguous();
+  Tensor c = dense(in);
   std::vector<int64_t> hits;
   switch_all(in.dtype(), "nonzero", [&](auto tag) {
     using T = decltype(tag);
@@ -64,8 +64,8 @@ Tensor nonzero_kernel(const Tensor& in) {
       if (static_cast<acc_t<T>>(p[i]) != acc_t<T>(0)) hits.push_back(i);
   });
   const int64_t n = static_cast<int64_t>(hits.size());
-  Tensor out = empty({n, nd}, kInt64);
-  int64_t* o = out.data_ptr<int64_t>();
+  Tensor out = empty_tensor({n, nd}, kInt64, Device(kCPU));
+  int64_t* o = reinterpret_cast<int64_t*>(out.impl()->data());
   for (int64_t h = 0; h < n; ++h) {
     int64_t rem = hits[h];
     for (int64_t d = nd - 1; d >= 0; --d) {
@@ -82,7 +82,9 @@ void sort_kernel(const Tensor& values, const Tensor& indices, const Tensor& in, 
   switch_all(in.dtype(), "sort", [&](auto tag) {
     using T = decltype(tag);
     using A = acc_t<T>;
-    Tensor vs = values.select(dim, 0), is = indices.select(dim, 0), xs = in.select(dim, 0);
+    Tensor vs = make_view(values, layout_of(values).select(dim, 0));
+    Tensor is = make_view(indices, layout_of(indices).select(dim, 0));
+    Tensor xs = make_view(in, layout_of(in).select(dim, 0));
     StridedPlan p = make_plan({&vs, &is, &xs});
     const int64_t sv = values.stride(dim), si = indices.stride(dim), sx = in.stride(dim);
     // NaN compares as larger than everything, like PyTorch.

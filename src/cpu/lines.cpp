@@ -5,12 +5,12 @@
 #include <limits>
 #include <vector>
 
-#include "../scalar_math.h"
-#include "backend.h"
-#include "dtype_switch.h"
-#include "loops.h"
-#include "reducers.h"
-#include "vec_math.h"
+#include "backend/scalar_math.h"
+#include "cpu/dtype_switch.h"
+#include "cpu/kernels.h"
+#include "cpu/loops.h"
+#include "cpu/reducers.h"
+#include "cpu/vec_math.h"
 
 namespace ember {
 namespace cpu {
@@ -20,7 +20,7 @@ namespace {
 template <typename Fn>
 void for_each_line(std::initializer_list<const Tensor*> ops, int64_t dim, int64_t line_len, Fn fn) {
   std::vector<Tensor> starts;
-  for (const Tensor* t : ops) starts.push_back(t->select(dim, 0));
+  for (const Tensor* t : ops) starts.push_back(make_view(*t, layout_of(*t).select(dim, 0)));
   std::vector<const Tensor*> ptrs;
   for (auto& t : starts) ptrs.push_back(&t);
   StridedPlan p;

@@ -1,36 +1,17 @@
 // The strided iterator behind every CPU elementwise kernel (and the outer loops of the
-// reductions). Operands all have the same sizes (broadcasting arrives as stride-0 views).
-// make_plan orders dims by the output's strides, drops size-1 dims and merges dims that are
-// contiguous for every operand, so most ops become a single flat loop. Kernels supply an
-// inner loop `inner(char** data, const int64_t* byte_strides, int64_t n)` over dim 0.
-// Stride arithmetic lives here and nowhere else.
+// reductions), over the coalesced plan of backend/strided.h. Operands all have the same sizes
+// (broadcasting arrives as stride-0 views). Kernels supply an inner loop
+// `inner(char** data, const int64_t* byte_strides, int64_t n)` over dim 0.
 #pragma once
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 
-#include "../tensor_impl.h"
-#include "parallel.h"
+#include "backend/strided.h"
+#include "cpu/parallel.h"
 
 namespace ember {
 namespace cpu {
-
-constexpr int kMaxOperands = 4;
-constexpr int kMaxDims = 25;
-
-struct StridedPlan {
-  int nops = 0;
-  int ndim = 0;
-  int64_t numel = 0;
-  // Only the first nops / ndim entries are set (not zero-filled: this is on every op's path).
-  char* data[kMaxOperands];
-  int64_t sizes[kMaxDims];                  // dim 0 is the innermost
-  int64_t strides[kMaxDims][kMaxOperands];  // bytes
-};
-
-// Operand 0 is the output. Reordering follows operand 0's strides (then the inputs') so that
-// the written memory is walked in order.
-StridedPlan make_plan(std::initializer_list<const Tensor*> operands);
 
 // Calls inner over the linear range [begin, end) of the plan's iteration space.
 template <typename Inner>

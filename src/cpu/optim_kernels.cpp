@@ -6,10 +6,10 @@
 // kElementwiseGrain elements the range is split over the thread pool.
 #include <cmath>
 
-#include "../fused_step.h"
-#include "backend.h"
-#include "dtype_switch.h"
-#include "parallel.h"
+#include "backend/fused_step.h"
+#include "cpu/dtype_switch.h"
+#include "cpu/kernels.h"
+#include "cpu/parallel.h"
 
 namespace ember {
 namespace cpu {

@@ -1,6 +1,6 @@
 // A small fork-join pool: workers block on a condition variable between jobs (after a short
 // spin), so they never busy-wait against OpenBLAS's own threads.
-#include "parallel.h"
+#include "cpu/parallel.h"
 
 #include <cblas.h>
 
@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "../check.h"
+#include "core/check.h"
 
 namespace ember {
 namespace cpu {

@@ -1,11 +1,10 @@
 // Random fills from the global generator (src/random.h). Sequential, so a seed gives the same
 // numbers whatever the thread count.
-#include "../random.h"
-
 #include <cmath>
 
-#include "backend.h"
-#include "dtype_switch.h"
+#include "backend/generator.h"
+#include "cpu/dtype_switch.h"
+#include "cpu/kernels.h"
 
 namespace ember {
 namespace cpu {
@@ -61,7 +60,7 @@ void normal_kernel(const Tensor& out, double mean, double std) {
 void randint_kernel(const Tensor& out, int64_t low, int64_t high) {
   Generator& g = default_generator();
   std::lock_guard<std::mutex> lock(g.mutex);
-  Tensor c = out.is_contiguous() ? out : empty_like(out);
+  Tensor c = out.is_contiguous() ? out : empty_tensor(out.sizes(), out.dtype(), out.device());
   const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
   switch_all(out.dtype(), "randint", [&](auto tag) {
     using T = decltype(tag);
@@ -69,10 +68,7 @@ void randint_kernel(const Tensor& out, int64_t low, int64_t high) {
     for (int64_t i = 0; i < c.numel(); ++i)
       p[i] = static_cast<T>(static_cast<acc_t<T>>(low + static_cast<int64_t>(g.engine() % range)));
   });
-  if (!c.is_same(out)) {
-    Tensor o = out;
-    o.copy_(c);
-  }
+  if (!c.is_same(out)) copy_kernel(out, c);
 }
 
 }  // namespace cpu

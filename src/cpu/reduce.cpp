@@ -10,12 +10,12 @@
 #include <limits>
 #include <vector>
 
-#include "../reduce_dims.h"
-#include "../scalar_math.h"
-#include "backend.h"
-#include "dtype_switch.h"
-#include "loops.h"
-#include "reducers.h"
+#include "backend/reduce_dims.h"
+#include "backend/scalar_math.h"
+#include "cpu/dtype_switch.h"
+#include "cpu/kernels.h"
+#include "cpu/loops.h"
+#include "cpu/reducers.h"
 
 namespace ember {
 namespace cpu {

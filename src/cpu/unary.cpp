@@ -2,11 +2,11 @@
 // iterator. Contiguous float32 runs use the vectorised math of vec_math.h where it exists.
 #include <cmath>
 
-#include "../scalar_math.h"
-#include "backend.h"
-#include "dtype_switch.h"
-#include "loops.h"
-#include "vec_math.h"
+#include "backend/scalar_math.h"
+#include "cpu/dtype_switch.h"
+#include "cpu/kernels.h"
+#include "cpu/loops.h"
+#include "cpu/vec_math.h"
 
 namespace ember {
 namespace cpu {
@@ -39,6 +39,11 @@ void dispatch(UnaryOp op, const Tensor& out, const Tensor& in, F make_functor) {
       using T = decltype(tag);
       unary_loop<T, bool>(op, out, in, make_functor(tag));
     });
+  } else if constexpr (K == UnaryKind::Bits) {
+    switch_integral(in.dtype(), op_name(op), [&](auto tag) {
+      using T = decltype(tag);
+      unary_loop<T, T>(op, out, in, make_functor(tag));
+    });
   } else if constexpr (K == UnaryKind::Float) {
     switch_float(in.dtype(), op_name(op), [&](auto tag) {
       using T = decltype(tag);
@@ -57,7 +62,7 @@ void dispatch(UnaryOp op, const Tensor& out, const Tensor& in, F make_functor) {
 void unary_kernel(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) {
   if (out.numel() == 0) return;
   switch (op) {
-#define EMBER_UNARY_CASE(Name, str, kind, expr, ...)             \
+#define EMBER_UNARY_CASE(Name, str, kind, expr, ...)        \
   case UnaryOp::Name:                                       \
     dispatch<UnaryKind::kind>(op, out, in, [&p](auto tag) { \
       using A = acc_t<decltype(tag)>;                       \

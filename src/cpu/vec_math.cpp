@@ -1,7 +1,7 @@
 // libmvec-backed float32 kernels (see vec_math.h): the AVX-512 variants (16 lanes) when the
 // build targets AVX-512, else the AVX2 ones (8 lanes). Composite ops (sigmoid, silu, gelu)
 // are built from the vector exp/erf.
-#include "vec_math.h"
+#include "cpu/vec_math.h"
 
 #include <cmath>
 

@@ -4,7 +4,7 @@
 #pragma once
 #include <cstdint>
 
-#include "../op_table.h"
+#include "backend/op_table.h"
 
 namespace ember {
 namespace cpu {

@@ -1,14 +1,13 @@
 // Registers the CUDA backend: a thin class forwarding the Backend interface to the kernels,
 // and an Allocator per device over its caching allocator.
-#include "backend.h"
-
 #include <memory>
 #include <mutex>
 #include <vector>
 
-#include "../check.h"
+#include "core/check.h"
+#include "cuda/kernels.h"
+#include "cuda/runtime.h"
 #include "ember/device.h"
-#include "runtime.h"
 
 namespace ember {
 namespace cuda {

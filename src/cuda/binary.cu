@@ -1,9 +1,9 @@
 // Binary elementwise kernels (one functor per row of EMBER_BINARY_OPS) and where().
 #include <cstring>
 
-#include "../scalar_math.h"
-#include "backend.h"
-#include "elementwise.cuh"
+#include "backend/scalar_math.h"
+#include "cuda/elementwise.cuh"
+#include "cuda/kernels.h"
 
 namespace ember {
 namespace cuda {
@@ -25,21 +25,27 @@ Tensor host_scalar_as(const Tensor& t, DType dtype) {
   for (int64_t d = 0; d < t.dim(); ++d)
     EMBER_CHECK(t.stride(d) == 0 || t.size(d) == 1, DeviceError,
                 "expected all tensors on cuda, but found one on cpu of shape {}", t.sizes().str());
-  Tensor one = empty(Shape{}, TensorOptions(t.dtype()));
+  Tensor one = empty_tensor(Shape{}, t.dtype(), Device(kCPU));
   std::memcpy(one.impl()->data(), t.impl()->data(), t.element_size());
-  return one.to(dtype);
+  Tensor converted = empty_tensor(Shape{}, dtype, Device(kCPU));
+  backend_for(kCPU).copy(converted, one);
+  return converted;
 }
 
 template <BinaryKind K, template <typename> class F>
 void run(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   const DType compute = a.is_cpu() ? b.dtype() : a.dtype();
-  switch_all(compute, op_name(op), [&](auto tag) {
+  auto launch = [&](auto tag) {
     using T = typename decltype(tag)::type;
     using A = acc_t<T>;
     using Out = std::conditional_t<K == BinaryKind::Cmp, bool, T>;
     launch_elementwise<Out, T, T>(op_name(op), out, {host_scalar_as(a, compute), host_scalar_as(b, compute)},
                                   F<A>{alpha.to<A>()});
-  });
+  };
+  if constexpr (K == BinaryKind::Bits)  // the bitwise rows exist for integer and bool types only
+    switch_integral(compute, op_name(op), launch);
+  else
+    switch_all(compute, op_name(op), launch);
 }
 
 struct WhereF {

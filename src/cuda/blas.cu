@@ -7,9 +7,9 @@
 #include <mutex>
 #include <vector>
 
-#include "../blas_layout.h"
-#include "backend.h"
-#include "common.cuh"
+#include "backend/blas_layout.h"
+#include "cuda/common.cuh"
+#include "cuda/kernels.h"
 #include "ember/device.h"
 
 namespace ember {
@@ -103,7 +103,7 @@ void gemm_kernel(const Tensor& out, const Tensor& a, const Tensor& b, double alp
   // column stride is computed in a fresh buffer and copied in.
   const bool out_ok = (out.size(2) == 1 || out.stride(2) == 1) && (out.size(1) == 1 || out.stride(1) >= out.size(2));
   if (!out_ok) {
-    Tensor tmp = beta == 0 ? empty(out.sizes(), TensorOptions(out.dtype()).device(out.device())) : out.contiguous();
+    Tensor tmp = beta == 0 ? empty_tensor(out.sizes(), out.dtype(), out.device()) : dense_copy(out);
     gemm_kernel(tmp, a, b, alpha, beta);
     copy_kernel(out, tmp);
     return;

@@ -10,9 +10,9 @@
 #include <limits>
 #include <type_traits>
 
-#include "../check.h"
-#include "../dispatch.h"
-#include "runtime.h"
+#include "backend/backend.h"
+#include "core/check.h"
+#include "cuda/runtime.h"
 
 namespace ember {
 namespace cuda {
@@ -128,6 +128,25 @@ void switch_float(DType d, const char* op, Fn&& fn) {
       break;
   }
   EMBER_FAIL(TypeError, "{}: not implemented for dtype {} on cuda (expected a floating point dtype)", op,
+             dtype_name(d));
+}
+
+// The integer dtypes and bool (the bitwise ops).
+template <typename Fn>
+void switch_integral(DType d, const char* op, Fn&& fn) {
+  switch (d) {
+    case kInt32:
+      return fn(TypeTag<int32_t>{});
+    case kInt64:
+      return fn(TypeTag<int64_t>{});
+    case kUInt8:
+      return fn(TypeTag<uint8_t>{});
+    case kBool:
+      return fn(TypeTag<bool>{});
+    default:
+      break;
+  }
+  EMBER_FAIL(TypeError, "{}: not implemented for dtype {} on cuda (expected an integer or bool dtype)", op,
              dtype_name(d));
 }
 

@@ -1,6 +1,6 @@
 // Copies between CUDA tensors (any layouts, converting dtypes) and fills.
-#include "backend.h"
-#include "elementwise.cuh"
+#include "cuda/elementwise.cuh"
+#include "cuda/kernels.h"
 
 namespace ember {
 namespace cuda {
@@ -66,7 +66,7 @@ void copy_kernel(const Tensor& dst, const Tensor& src) {
 
 void fill_kernel(const Tensor& dst, const Scalar& value) {
   if (dst.numel() == 0) return;
-  Tensor host = empty(Shape{}, TensorOptions(dst.dtype()));
+  Tensor host = empty_tensor(Shape{}, dst.dtype(), Device(kCPU));
   backend_for(kCPU).fill(host, value);
   switch_all(dst.dtype(), "fill_", [&](auto tag) {
     using T = typename decltype(tag)::type;

@@ -3,7 +3,7 @@
 //
 //   launch_elementwise<Out, In...>(op, out, {inputs...}, f)   out[i] = f(in0[i], in1[i], ...)
 //
-// * The host coalesces dims with the CPU's make_plan (so both backends agree on what
+// * The host coalesces dims with the shared make_plan (so both backends agree on what
 //   "contiguous" means) and packs sizes and byte strides into the kernel's arguments; offsets
 //   are 64-bit.
 // * When every tensor operand is contiguous, a flat kernel moves four elements per thread with
@@ -21,8 +21,8 @@
 #include <cuda/std/tuple>
 #include <utility>
 
-#include "../cpu/loops.h"
-#include "common.cuh"
+#include "backend/strided.h"
+#include "cuda/common.cuh"
 
 namespace ember {
 namespace cuda {
@@ -154,10 +154,10 @@ __global__ void elementwise_contiguous_kernel(int64_t n, Operands<1 + sizeof...(
   }
 }
 
-// The coalesced geometry of same-shaped operands (operand 0 first), from the CPU's make_plan.
+// The coalesced geometry of same-shaped operands (operand 0 first), from the shared make_plan.
 template <int N>
 Geometry<N> make_geometry(const char* op, std::initializer_list<const Tensor*> operands) {
-  const cpu::StridedPlan p = cpu::make_plan(operands);
+  const StridedPlan p = make_plan(operands);
   EMBER_CHECK(p.ndim <= kMaxGpuDims, ShapeError,
               "{}: cuda kernels support at most {} non-mergeable dims, got a tensor of shape {}", op, kMaxGpuDims,
               (*operands.begin())->sizes().str());

@@ -8,9 +8,9 @@
 #include <mutex>
 #include <vector>
 
-#include "backend.h"
+#include "cuda/kernels.h"
+#include "cuda/runtime.h"
 #include "ember/device.h"
-#include "runtime.h"
 
 namespace ember {
 namespace cuda {

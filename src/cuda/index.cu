@@ -2,9 +2,9 @@
 // contract) and nonzero.
 #include <cub/device/device_scan.cuh>
 
-#include "backend.h"
-#include "elementwise.cuh"
-#include "scratch.h"
+#include "cuda/elementwise.cuh"
+#include "cuda/kernels.h"
+#include "cuda/scratch.h"
 
 namespace ember {
 namespace cuda {
@@ -133,12 +133,11 @@ Tensor nonzero_kernel(const Tensor& in) {
   const int64_t nd = in.dim(), n = in.numel();
   EMBER_CHECK(nd <= kMaxNonzeroDims, ShapeError, "nonzero: at most {} dims on cuda, got shape {}", kMaxNonzeroDims,
               in.sizes().str());
-  const TensorOptions idx_opts = TensorOptions(kInt64).device(in.device());
-  if (n == 0) return empty({0, nd}, idx_opts);
+  if (n == 0) return empty_tensor({0, nd}, kInt64, in.device());
   const int device = device_index(in);
   DeviceGuard guard(device);
-  Tensor c = in.contiguous();
-  Tensor flags = empty({n}, idx_opts), positions = empty({n}, idx_opts);
+  Tensor c = dense(in);
+  Tensor flags = empty_tensor({n}, kInt64, in.device()), positions = empty_tensor({n}, kInt64, in.device());
   switch_all(in.dtype(), "nonzero", [&](auto tag) {
     using T = typename decltype(tag)::type;
     nonzero_flags_kernel<T><<<blocks_for(n, kBlock), kBlock, 0, stream()>>>(n, data_of<T>(c), data_of<int64_t>(flags));
@@ -152,8 +151,9 @@ Tensor nonzero_kernel(const Tensor& in) {
   check(cub::DeviceScan::InclusiveSum(temp.ptr, temp_bytes, data_of<int64_t>(flags), data_of<int64_t>(positions), n,
                                       stream()),
         "nonzero: cub::DeviceScan");
-  const int64_t hits = positions.select(0, n - 1).item<int64_t>();  // synchronises, like PyTorch's nonzero
-  Tensor out = empty({hits, nd}, idx_opts);
+  int64_t hits = 0;  // the last inclusive sum; reading it synchronises, like PyTorch's nonzero
+  copy_device_to_host(&hits, data_of<int64_t>(positions) + (n - 1), sizeof(hits), device);
+  Tensor out = empty_tensor({hits, nd}, kInt64, in.device());
   if (hits > 0 && nd > 0) {
     Sizes sizes;
     sizes.n = static_cast<int>(nd);

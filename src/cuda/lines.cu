@@ -2,8 +2,8 @@
 // of cross-entropy. Line starts come from the
 // strided geometry of the tensors with `dim` selected away; each kernel steps along its line
 // with that dim's stride.
-#include "backend.h"
-#include "elementwise.cuh"
+#include "cuda/elementwise.cuh"
+#include "cuda/kernels.h"
 
 namespace ember {
 namespace cuda {
@@ -144,7 +144,7 @@ bool log_softmax_nll_kernel(const Tensor& losses, const Tensor& logits, const Te
 void scan_kernel(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) {
   if (in.numel() == 0) return;
   const char* name = op == ScanOp::CumSum ? "cumsum" : "cumprod";
-  Tensor os = out.select(dim, 0), is = in.select(dim, 0);
+  Tensor os = make_view(out, layout_of(out).select(dim, 0)), is = make_view(in, layout_of(in).select(dim, 0));
   Geometry<2> g = make_geometry<2>(name, {&os, &is});
   const int64_t lines = os.numel(), n = in.size(dim);
   DeviceGuard guard(device_index(in));
@@ -161,7 +161,7 @@ void scan_kernel(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) {
 void softmax_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool log) {
   if (in.numel() == 0) return;
   const char* name = log ? "log_softmax" : "softmax";
-  Tensor os = out.select(dim, 0), is = in.select(dim, 0);
+  Tensor os = make_view(out, layout_of(out).select(dim, 0)), is = make_view(in, layout_of(in).select(dim, 0));
   Geometry<2> g = make_geometry<2>(name, {&os, &is});
   const int64_t lines = os.numel(), n = in.size(dim);
   DeviceGuard guard(device_index(in));

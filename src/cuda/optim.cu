@@ -2,9 +2,9 @@
 // parameter doing the arithmetic of the CPU's optim_kernels.cpp (PyTorch's single-tensor SGD
 // and Adam, operation for operation, rounding to the storage type where PyTorch's separate
 // ops would).
-#include "../fused_step.h"
-#include "backend.h"
-#include "common.cuh"
+#include "backend/fused_step.h"
+#include "cuda/common.cuh"
+#include "cuda/kernels.h"
 
 namespace ember {
 namespace cuda {

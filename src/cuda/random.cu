@@ -2,9 +2,9 @@
 // draws from counter (i, call offset) under key = the global seed, so results are
 // reproducible from manual_seed and independent of the launch configuration. Each call
 // advances the generator's offset by one. The streams differ from the CPU's mt19937.
-#include "../random.h"
-#include "backend.h"
-#include "common.cuh"
+#include "backend/generator.h"
+#include "cuda/common.cuh"
+#include "cuda/kernels.h"
 
 namespace ember {
 namespace cuda {

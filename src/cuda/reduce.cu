@@ -11,10 +11,10 @@
 // over blockIdx.y, each split writes a partial, and a second kernel combines the partials in
 // split order. Every order of combination depends only on the shapes, so results are
 // deterministic.
-#include "../reduce_dims.h"
-#include "backend.h"
-#include "elementwise.cuh"
-#include "scratch.h"
+#include "backend/reduce_dims.h"
+#include "cuda/elementwise.cuh"
+#include "cuda/kernels.h"
+#include "cuda/scratch.h"
 
 namespace ember {
 namespace cuda {
@@ -309,7 +309,9 @@ void reduce_kernel(ReduceOp op, const Tensor& out, const Tensor& in) {
 void arg_reduce_kernel(bool is_max, const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim) {
   if (in.numel() == 0) return;
   const char* op = is_max ? "argmax" : "argmin";
-  Tensor vs = values.select(dim, 0), is = indices.select(dim, 0), xs = in.select(dim, 0);
+  Tensor vs = make_view(values, layout_of(values).select(dim, 0));
+  Tensor is = make_view(indices, layout_of(indices).select(dim, 0));
+  Tensor xs = make_view(in, layout_of(in).select(dim, 0));
   Geometry<3> g = make_geometry<3>(op, {&vs, &is, &xs});
   const int64_t lines = vs.numel(), n = in.size(dim);
   DeviceGuard guard(device_index(in));

@@ -2,7 +2,7 @@
 // (Note [Caching allocator]) over cudaMalloc/cudaFree, whose statistics the memory API reports.
 // The same binary runs on machines without a GPU: is_available() is then false, and making a
 // CUDA tensor throws DeviceError with the runtime's reason.
-#include "runtime.h"
+#include "cuda/runtime.h"
 
 #include <cuda_runtime_api.h>
 
@@ -10,9 +10,9 @@
 #include <mutex>
 #include <vector>
 
-#include "../caching_allocator.h"
-#include "../check.h"
-#include "../dispatch.h"
+#include "backend/backend.h"
+#include "backend/caching_allocator.h"
+#include "core/check.h"
 #include "ember/device.h"
 
 namespace ember {

@@ -3,7 +3,7 @@
 #pragma once
 #include <cuda_runtime_api.h>
 
-#include "../caching_allocator.h"
+#include "backend/caching_allocator.h"
 
 namespace ember {
 namespace cuda {

@@ -2,7 +2,7 @@
 #pragma once
 #include <cstddef>
 
-#include "runtime.h"
+#include "cuda/runtime.h"
 
 namespace ember {
 namespace cuda {

@@ -7,9 +7,9 @@
 // their exact bits. Radix sort is stable, ascending and descending, like the CPU's.
 #include <cub/device/device_segmented_radix_sort.cuh>
 
-#include "backend.h"
-#include "elementwise.cuh"
-#include "scratch.h"
+#include "cuda/elementwise.cuh"
+#include "cuda/kernels.h"
+#include "cuda/scratch.h"
 
 namespace ember {
 namespace cuda {
@@ -44,12 +44,13 @@ void sort_lines(const Tensor& values, const Tensor& indices, const Tensor& in, i
               total);
   const int device = device_index(in);
   DeviceGuard guard(device);
-  const TensorOptions opts = TensorOptions(in.dtype()).device(in.device());
-  const TensorOptions idx_opts = TensorOptions(kInt64).device(in.device());
-  Tensor x = in.transpose(dim, -1).contiguous();  // lines are now contiguous rows
-  Tensor keys = empty(x.sizes(), opts), sorted_keys = empty(x.sizes(), opts);
-  Tensor positions = empty(x.sizes(), idx_opts), order = empty(x.sizes(), idx_opts);
-  Tensor offsets = empty({segments + 1}, idx_opts);
+  const int64_t last = in.dim() - 1;
+  const DType dt = in.dtype();
+  const Device dev = in.device();
+  Tensor x = dense(make_view(in, layout_of(in).transpose(dim, last)));  // lines are now contiguous rows
+  Tensor keys = empty_tensor(x.sizes(), dt, dev), sorted_keys = empty_tensor(x.sizes(), dt, dev);
+  Tensor positions = empty_tensor(x.sizes(), kInt64, dev), order = empty_tensor(x.sizes(), kInt64, dev);
+  Tensor offsets = empty_tensor({segments + 1}, kInt64, dev);
   prepare_kernel<T><<<blocks_for(total, kBlock), kBlock, 0, stream()>>>(
       total, n, segments, data_of<T>(x), reinterpret_cast<K*>(data_of<T>(keys)), data_of<int64_t>(positions),
       data_of<int64_t>(offsets));
@@ -73,10 +74,12 @@ void sort_lines(const Tensor& values, const Tensor& indices, const Tensor& in, i
   Scratch temp(device, temp_bytes);
   check(run(temp.ptr, temp_bytes), "sort: cub::DeviceSegmentedRadixSort");
   // values[r, j] = x[r, order[r, j]]: gathered from each row's start (a stride-0 view).
-  Tensor sorted = empty(x.sizes(), opts);
-  index_gather_kernel(sorted, x.select(-1, 0).unsqueeze(-1).expand(x.sizes()), order);
-  copy_kernel(values, sorted.transpose(dim, -1));
-  copy_kernel(indices, order.transpose(dim, -1));
+  Tensor sorted = empty_tensor(x.sizes(), dt, dev);
+  Layout row_starts = layout_of(x);
+  row_starts.strides[last] = 0;
+  index_gather_kernel(sorted, make_view(x, row_starts), order);
+  copy_kernel(values, make_view(sorted, layout_of(sorted).transpose(dim, last)));
+  copy_kernel(indices, make_view(order, layout_of(order).transpose(dim, last)));
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // Unary elementwise kernels: one functor per row of EMBER_UNARY_OPS (the same expressions as
 // the CPU's), run through the elementwise launcher.
-#include "../scalar_math.h"
-#include "backend.h"
-#include "elementwise.cuh"
+#include "backend/scalar_math.h"
+#include "cuda/elementwise.cuh"
+#include "cuda/kernels.h"
 
 namespace ember {
 namespace cuda {
@@ -26,6 +26,8 @@ void run(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) 
   };
   if constexpr (K == UnaryKind::Pred)
     switch_all(in.dtype(), op_name(op), launch);
+  else if constexpr (K == UnaryKind::Bits)
+    switch_integral(in.dtype(), op_name(op), launch);
   else if constexpr (K == UnaryKind::Float)
     switch_float(in.dtype(), op_name(op), launch);
   else

@@ -10,7 +10,11 @@
 #include <thread>
 #include <utility>
 
-#include "../core.h"
+#include "ember/autograd.h"
+#include "ember/data.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace data {

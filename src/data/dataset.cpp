@@ -3,7 +3,10 @@
 #include <string>
 #include <utility>
 
-#include "../core.h"
+#include "ember/data.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace data {

@@ -10,8 +10,11 @@
 #include <string>
 #include <utility>
 
-#include "../core.h"
-#include "byte_order.h"
+#include "ember/factory.h"
+#include "ember/io.h"
+#include "ember/ops.h"
+#include "io/byte_order.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace {
@@ -285,7 +288,7 @@ Tensor load_npy(const std::string& path) {
   if (!h.fortran_order || h.shape.size() < 2) return t;
   Shape strides = contiguous_strides(stored);
   std::reverse(strides.begin(), strides.end());
-  return make_view(t, h.shape, strides, 0).contiguous();
+  return make_view(t, Layout(h.shape, strides, 0)).contiguous();
 }
 
 }  // namespace ember

@@ -17,8 +17,11 @@
 #include <utility>
 #include <vector>
 
-#include "../core.h"
-#include "byte_order.h"
+#include "ember/factory.h"
+#include "ember/io.h"
+#include "ember/ops.h"
+#include "io/byte_order.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "../autograd/formulas.h"
-#include "../check.h"
+#include "autograd/formulas.h"
+#include "core/check.h"
 #include "ember/autograd.h"
 #include "ember/factory.h"
 

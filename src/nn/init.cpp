@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "../check.h"
+#include "core/check.h"
 #include "ember/autograd.h"
 
 namespace ember {

@@ -3,9 +3,9 @@
 // cross-entropy. Composed from differentiable ops with PyTorch's formulas.
 #include <cmath>
 
-#include "../autograd/meta.h"
-#include "../check.h"
-#include "../dispatch.h"
+#include "autograd/meta.h"
+#include "backend/backend.h"
+#include "core/check.h"
 #include "ember/autograd.h"
 #include "ember/factory.h"
 #include "ember/nn/functional.h"

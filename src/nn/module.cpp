@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <ostream>
 
-#include "../autograd/meta.h"
-#include "../check.h"
-#include "../tensor_impl.h"
+#include "autograd/meta.h"
+#include "core/check.h"
+#include "core/tensor_impl.h"
 #include "ember/autograd.h"
 #include "ember/io.h"
 
@@ -142,9 +142,7 @@ void set_data(const Tensor& dst, const Tensor& src) {
   TensorImpl* d = dst.impl();
   const TensorImpl* s = src.impl();
   d->storage = s->storage;
-  d->sizes = s->sizes;
-  d->strides = s->strides;
-  d->offset = s->offset;
+  d->layout = s->layout;
   d->dtype = s->dtype;
   d->refresh();
 }

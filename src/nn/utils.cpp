@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "../check.h"
+#include "core/check.h"
 #include "ember/autograd.h"
 #include "ember/factory.h"
 #include "ember/ops.h"

@@ -1,7 +1,10 @@
 // Front ends of the elementwise ops: dtype rules, broadcasting and in-place checks, then one
 // backend call. The op tables (op_table.h) give each op's name and dtype kind.
-#include "../autograd/formulas.h"
-#include "../core.h"
+#include "autograd/formulas.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace {
@@ -22,6 +25,12 @@ BinaryTypes binary_types(BinaryOp op, const Tensor& a, const Tensor& b) {
   DType common = result_type({&a, &b});
   const char* name = op_name(op);
   if (op_kind(op) == BinaryKind::Cmp) return {common, kBool};
+  if (op_kind(op) == BinaryKind::Bits) {
+    EMBER_CHECK(is_integral(common, true), TypeError,
+                "{}: not implemented for dtype {} (bitwise ops take integer or bool tensors; got {} and {})", name,
+                dtype_name(common), dtype_name(a.dtype()), dtype_name(b.dtype()));
+    return {common, common};
+  }
   if (op == BinaryOp::Div && !is_floating_point(common)) return {kFloat32, kFloat32};
   EMBER_CHECK(!(op == BinaryOp::Sub && common == kBool), TypeError,
               "sub: subtraction, the `-` operator, with two bool tensors is not supported; use logical_xor() instead");
@@ -51,7 +60,8 @@ void check_alpha(BinaryOp op, DType compute, const Scalar& alpha) {
 Tensor kernel_operand(const Tensor& t, DType dtype, const Shape& shape) {
   // A 0-dim operand already in the compute dtype (a Scalar: the `y * 1.0001` of every small
   // op) broadcasts by zero strides, without expand()'s checks.
-  if (t.dim() == 0 && t.dtype() == dtype) return make_view(t, shape, Shape(shape.size(), 0), t.storage_offset());
+  if (t.dim() == 0 && t.dtype() == dtype)
+    return make_view(t, Layout(shape, Shape(shape.size(), 0), t.storage_offset()));
   if (!t.requires_grad()) return expand_to(to_dtype(t, dtype), shape);
   NoGradGuard no_grad;
   return expand_to(to_dtype(t, dtype), shape);
@@ -137,6 +147,10 @@ Tensor run_unary(UnaryOp op, const Tensor& x, const UnaryParams& p = {}) {
     case UnaryKind::Pred:
       out = kBool;
       break;
+    case UnaryKind::Bits:
+      EMBER_CHECK(is_integral(in, true), TypeError,
+                  "{}: not implemented for dtype {} (bitwise ops take integer or bool tensors)", name, dtype_name(in));
+      break;
   }
   if (in == kBool && op_kind(op) == UnaryKind::Same) {  // clamp / nan_to_num on bool: identity-like, via uint8
     return run_unary(op, x.to(kUInt8), p).to(kBool);
@@ -195,7 +209,6 @@ EMBER_BINARY_FN(lt, Lt)
 EMBER_BINARY_FN(le, Le)
 EMBER_BINARY_FN(gt, Gt)
 EMBER_BINARY_FN(ge, Ge)
-#undef EMBER_BINARY_FN
 Tensor pow(const Scalar& base, const Tensor& e) { return run_binary(BinaryOp::Pow, wrap(e, base), e, 1); }
 Tensor maximum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Maximum, a, b, 1); }
 Tensor minimum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Minimum, a, b, 1); }
@@ -204,6 +217,9 @@ Tensor min(const Tensor& a, const Tensor& b) { return minimum(a, b); }
 Tensor logical_and(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalAnd, a, b, 1); }
 Tensor logical_or(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalOr, a, b, 1); }
 Tensor logical_xor(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalXor, a, b, 1); }
+EMBER_BINARY_FN(bitwise_and, BitwiseAnd)
+EMBER_BINARY_FN(bitwise_or, BitwiseOr)
+EMBER_BINARY_FN(bitwise_xor, BitwiseXor)
 
 // ---- In-place
 Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) { return run_binary_(BinaryOp::Add, *this, o, alpha); }
@@ -219,6 +235,13 @@ Tensor& Tensor::mul_(const Scalar& o) { return run_binary_(BinaryOp::Mul, *this,
 Tensor& Tensor::div_(const Tensor& o) { return run_binary_(BinaryOp::Div, *this, o, 1); }
 Tensor& Tensor::div_(const Scalar& o) { return run_binary_(BinaryOp::Div, *this, wrap(*this, o), 1); }
 Tensor& Tensor::pow_(const Scalar& e) { return run_binary_(BinaryOp::Pow, *this, wrap(*this, e), 1); }
+Tensor& Tensor::bitwise_and_(const Tensor& o) { return run_binary_(BinaryOp::BitwiseAnd, *this, o, 1); }
+Tensor& Tensor::bitwise_and_(const Scalar& o) { return run_binary_(BinaryOp::BitwiseAnd, *this, wrap(*this, o), 1); }
+Tensor& Tensor::bitwise_or_(const Tensor& o) { return run_binary_(BinaryOp::BitwiseOr, *this, o, 1); }
+Tensor& Tensor::bitwise_or_(const Scalar& o) { return run_binary_(BinaryOp::BitwiseOr, *this, wrap(*this, o), 1); }
+Tensor& Tensor::bitwise_xor_(const Tensor& o) { return run_binary_(BinaryOp::BitwiseXor, *this, o, 1); }
+Tensor& Tensor::bitwise_xor_(const Scalar& o) { return run_binary_(BinaryOp::BitwiseXor, *this, wrap(*this, o), 1); }
+Tensor& Tensor::bitwise_not_() { return run_unary_(UnaryOp::BitwiseNot, *this); }
 Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) {
   check_defined(*this, "clamp_");
   check_writable(*this, "clamp_");
@@ -273,6 +296,7 @@ Tensor isnan(const Tensor& x) { return unary_IsNan(x); }
 Tensor isinf(const Tensor& x) { return unary_IsInf(x); }
 Tensor isfinite(const Tensor& x) { return unary_IsFinite(x); }
 Tensor logical_not(const Tensor& x) { return unary_LogicalNot(x); }
+Tensor bitwise_not(const Tensor& x) { return unary_BitwiseNot(x); }
 
 Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
   UnaryParams p = clamp_params(lo, hi);
@@ -383,8 +407,16 @@ EMBER_CMP_OPERATOR(<=, le, ge)
 EMBER_CMP_OPERATOR(>, gt, lt)
 EMBER_CMP_OPERATOR(>=, ge, le)
 #undef EMBER_CMP_OPERATOR
-Tensor operator&&(const Tensor& a, const Tensor& b) { return logical_and(a, b); }
-Tensor operator||(const Tensor& a, const Tensor& b) { return logical_or(a, b); }
-Tensor operator!(const Tensor& a) { return logical_not(a); }
+// Bitwise on integers, logical on bool, as libtorch spells them (no &&, ||, !: overloads of
+// those would lose short-circuit evaluation).
+#define EMBER_BITWISE_OPERATOR(sym, fn)                                      \
+  Tensor operator sym(const Tensor& a, const Tensor& b) { return fn(a, b); } \
+  Tensor operator sym(const Tensor& a, const Scalar& b) { return fn(a, b); } \
+  Tensor operator sym(const Scalar& a, const Tensor& b) { return fn(b, a); }
+EMBER_BITWISE_OPERATOR(&, bitwise_and)
+EMBER_BITWISE_OPERATOR(|, bitwise_or)
+EMBER_BITWISE_OPERATOR(^, bitwise_xor)
+#undef EMBER_BITWISE_OPERATOR
+Tensor operator~(const Tensor& a) { return bitwise_not(a); }
 
 }  // namespace ember

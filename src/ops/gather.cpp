@@ -3,8 +3,11 @@
 // a strided view, and runs on the backend's two offset kernels (see dispatch.h).
 #include <algorithm>
 
-#include "../autograd/formulas.h"
-#include "../core.h"
+#include "autograd/formulas.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace {
@@ -30,7 +33,7 @@ Tensor broadcast_along(const Tensor& t, int64_t dim, const Shape& sizes) {
   Shape st = t.strides();
   if (t.dim() == 0) return t;
   st[dim] = 0;
-  return make_view(t, sizes, st, t.storage_offset());
+  return make_view(t, Layout(sizes, st, t.storage_offset()));
 }
 
 void check_gather_shapes(const Tensor& x, int64_t d, const Tensor& index, const char* name) {
@@ -235,7 +238,7 @@ Tensor masked_select(const Tensor& x, const Tensor& mask) {
   EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_select: expected mask of dtype bool, but got {}",
               dtype_name(mask.dtype()));
   Shape b = broadcast_shapes(x.sizes(), mask.sizes(), "masked_select");
-  return x.expand(b).index({mask.expand(b)});
+  return expand_to(x, b).index({expand_to(mask, b)});
 }
 
 Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {

@@ -1,8 +1,11 @@
 // t.index({...}) and t.index_put_({...}, v): basic indexing (integers, slices, None,
 // Ellipsis) makes a view; bool masks and int64 tensors then gather or scatter through element
 // offsets, with PyTorch's placement rule for the indexed dims.
-#include "../autograd/formulas.h"
-#include "../core.h"
+#include "autograd/formulas.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace {
@@ -147,7 +150,7 @@ Advanced plan_advanced(const Indexed& ix, const char* name) {
     sizes.push_back(v.size(d)), strides.push_back(v.stride(d)), off_shape.push_back(1);
   }
   Advanced a;
-  a.target = make_view(v, sizes, strides, v.storage_offset());
+  a.target = make_view(v, Layout(sizes, strides, v.storage_offset()));
   a.offsets = offsets.reshape(off_shape).expand(sizes);
   return a;
 }

@@ -1,7 +1,10 @@
 // Joining, splitting and reordering: cat/stack/split/chunk/unbind are views and copies into
 // views; flip/roll/repeat/tril/triu are expressed with gather, narrow and where.
-#include "../autograd/formulas.h"
-#include "../core.h"
+#include "autograd/formulas.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 

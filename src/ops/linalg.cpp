@@ -1,8 +1,11 @@
 // Front ends of the matrix products. Everything becomes one batched product
 // out (B, M, N) = beta * out + alpha * a (B, M, K) @ b (B, K, N) on the backend; operands are
 // passed as views (broadcast batch dims get stride 0), so BLAS sees transposes, not copies.
-#include "../autograd/formulas.h"
-#include "../core.h"
+#include "autograd/formulas.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace {

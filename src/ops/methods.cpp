@@ -1,5 +1,7 @@
 // Tensor's method forms: each forwards to the free function of the same name.
-#include "../core.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 
@@ -29,6 +31,13 @@ Tensor Tensor::minimum(const Tensor& o) const { return ember::minimum(*this, o);
 Tensor Tensor::logical_and(const Tensor& o) const { return ember::logical_and(*this, o); }
 Tensor Tensor::logical_or(const Tensor& o) const { return ember::logical_or(*this, o); }
 Tensor Tensor::logical_xor(const Tensor& o) const { return ember::logical_xor(*this, o); }
+Tensor Tensor::bitwise_and(const Tensor& o) const { return ember::bitwise_and(*this, o); }
+Tensor Tensor::bitwise_and(const Scalar& o) const { return ember::bitwise_and(*this, o); }
+Tensor Tensor::bitwise_or(const Tensor& o) const { return ember::bitwise_or(*this, o); }
+Tensor Tensor::bitwise_or(const Scalar& o) const { return ember::bitwise_or(*this, o); }
+Tensor Tensor::bitwise_xor(const Tensor& o) const { return ember::bitwise_xor(*this, o); }
+Tensor Tensor::bitwise_xor(const Scalar& o) const { return ember::bitwise_xor(*this, o); }
+Tensor Tensor::bitwise_not() const { return ember::bitwise_not(*this); }
 
 EMBER_M0(logical_not)
 EMBER_M0(isnan)

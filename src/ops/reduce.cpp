@@ -3,8 +3,11 @@
 #include <cmath>
 #include <limits>
 
-#include "../autograd/formulas.h"
-#include "../core.h"
+#include "autograd/formulas.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 namespace {

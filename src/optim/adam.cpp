@@ -4,8 +4,8 @@
 // else with in-place tensor ops.
 #include <cmath>
 
-#include "../check.h"
-#include "../dispatch.h"
+#include "backend/backend.h"
+#include "core/check.h"
 #include "ember/factory.h"
 #include "ember/ops.h"
 #include "ember/optim.h"

@@ -2,7 +2,7 @@
 // expression for expression, so the lr sequences equal Python's.
 #include <cmath>
 
-#include "../check.h"
+#include "core/check.h"
 #include "ember/optim.h"
 
 namespace ember {

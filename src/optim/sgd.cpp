@@ -1,7 +1,7 @@
 // SGD with momentum, dampening, nesterov and L2 weight decay: PyTorch's single-tensor update,
 // through the backend's fused sgd_step when it takes the tensors, else with in-place tensor ops.
-#include "../check.h"
-#include "../dispatch.h"
+#include "backend/backend.h"
+#include "core/check.h"
 #include "ember/factory.h"
 #include "ember/optim.h"
 

@@ -2,12 +2,11 @@
 #include <ostream>
 #include <sstream>
 
-#include "check.h"
+#include "core/check.h"
 #include "ember/device.h"
 #include "ember/dtype.h"
 #include "ember/scalar.h"
 #include "ember/shape.h"
-#include "op_table.h"
 
 namespace ember {
 
@@ -169,24 +168,5 @@ std::string Scalar::str() const {
   if (kind_ == Kind::Int) return std::to_string(i_);
   return fmt::format("{}", d_);
 }
-
-// ---- Op tables
-namespace {
-#define EMBER_NAME_ROW(Name, str, kind, expr, ...) str,
-const char* kUnaryNames[] = {EMBER_UNARY_OPS(EMBER_NAME_ROW)};
-const char* kBinaryNames[] = {EMBER_BINARY_OPS(EMBER_NAME_ROW)};
-#undef EMBER_NAME_ROW
-#define EMBER_KIND_ROW(Name, str, kind, expr, ...) UnaryKind::kind,
-const UnaryKind kUnaryKinds[] = {EMBER_UNARY_OPS(EMBER_KIND_ROW)};
-#undef EMBER_KIND_ROW
-#define EMBER_KIND_ROW(Name, str, kind, expr, ...) BinaryKind::kind,
-const BinaryKind kBinaryKinds[] = {EMBER_BINARY_OPS(EMBER_KIND_ROW)};
-#undef EMBER_KIND_ROW
-}  // namespace
-
-const char* op_name(UnaryOp op) { return kUnaryNames[static_cast<int>(op)]; }
-const char* op_name(BinaryOp op) { return kBinaryNames[static_cast<int>(op)]; }
-UnaryKind op_kind(UnaryOp op) { return kUnaryKinds[static_cast<int>(op)]; }
-BinaryKind op_kind(BinaryOp op) { return kBinaryKinds[static_cast<int>(op)]; }
 
 }  // namespace ember

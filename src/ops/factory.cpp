@@ -1,17 +1,16 @@
 // Tensor factories: filled, ranges, random, from C++ data and from caller-owned memory.
+#include "ember/factory.h"
+
 #include <cmath>
 #include <cstring>
 
 #include "autograd/formulas.h"
-#include "core.h"
-#include "random.h"
+#include "backend/generator.h"
+#include "ember/autograd.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
-
-Generator& default_generator() {
-  static Generator g;
-  return g;
-}
 
 void manual_seed(uint64_t seed) {
   Generator& g = default_generator();
@@ -41,8 +40,12 @@ void check_float(DType d, const char* op) {
 }  // namespace
 
 Tensor empty(const Shape& shape, const TensorOptions& opts) { return finish(make(shape, opts, kFloat32), opts); }
-Tensor zeros(const Shape& shape, const TensorOptions& opts) { return finish(make(shape, opts, kFloat32).fill_(0), opts); }
-Tensor ones(const Shape& shape, const TensorOptions& opts) { return finish(make(shape, opts, kFloat32).fill_(1), opts); }
+Tensor zeros(const Shape& shape, const TensorOptions& opts) {
+  return finish(make(shape, opts, kFloat32).fill_(0), opts);
+}
+Tensor ones(const Shape& shape, const TensorOptions& opts) {
+  return finish(make(shape, opts, kFloat32).fill_(1), opts);
+}
 Tensor full(const Shape& shape, const Scalar& value, const TensorOptions& opts) {
   return finish(make(shape, opts, value.default_dtype()).fill_(value), opts);
 }
@@ -185,8 +188,7 @@ Tensor from_blob(void* data, const Shape& sizes, const Shape& strides, const Ten
   size_t nbytes = sizes.numel() == 0 ? 0 : static_cast<size_t>(extent + 1) * element_size(dt);
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = std::make_shared<StorageImpl>(data, nbytes, dev, nullptr, std::move(deleter));
-  impl->sizes = sizes;
-  impl->strides = strides;
+  impl->layout = Layout(sizes, strides);
   impl->dtype = dt;
   impl->refresh();
   return Tensor(std::move(impl));

@@ -2,7 +2,7 @@
 #pragma once
 #include <initializer_list>
 
-#include "tensor_impl.h"
+#include "core/tensor_impl.h"
 
 namespace ember {
 

@@ -6,7 +6,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "op_table.h"
+#include "backend/op_table.h"
 
 #ifdef __CUDACC__
 #define EMBER_HD __host__ __device__
@@ -30,6 +30,14 @@ EMBER_HD inline bool isinf_(T x) {
   if constexpr (is_float_v<T>)
     return x == std::numeric_limits<T>::infinity() || x == -std::numeric_limits<T>::infinity();
   return false;
+}
+// ~x, except that the complement of a bool is its negation (PyTorch's bitwise_not).
+template <typename T>
+EMBER_HD inline T bit_not_(T x) {
+  if constexpr (std::is_same<T, bool>::value)
+    return !x;
+  else
+    return T(~x);
 }
 template <typename T>
 EMBER_HD inline T floor_(T x) {

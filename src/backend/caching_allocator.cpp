@@ -1,9 +1,9 @@
 // The caching allocator's block bookkeeping (Note [Caching allocator] in caching_allocator.h).
-#include "caching_allocator.h"
+#include "backend/caching_allocator.h"
 
 #include <vector>
 
-#include "check.h"
+#include "core/check.h"
 
 namespace ember {
 

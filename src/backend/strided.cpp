@@ -1,18 +1,19 @@
-// make_plan: dim reordering and coalescing for the strided iterator (see loops.h).
-#include "loops.h"
+// make_plan: dim reordering and coalescing for the strided iterators (see strided.h).
+#include "backend/strided.h"
 
-#include "../check.h"
+#include <algorithm>
+
+#include "core/check.h"
 
 namespace ember {
-namespace cpu {
 
 StridedPlan make_plan(std::initializer_list<const Tensor*> operands) {
   StridedPlan p;
   p.nops = static_cast<int>(operands.size());
   const TensorImpl& out = *(*operands.begin())->impl();
-  const int64_t nd = static_cast<int64_t>(out.sizes.size());
-  EMBER_CHECK(nd <= kMaxDims, ShapeError, "cpu kernels support at most {} dims, got a tensor of shape {}", kMaxDims,
-              out.sizes.str());
+  const int64_t nd = static_cast<int64_t>(out.layout.sizes.size());
+  EMBER_CHECK(nd <= kMaxDims, ShapeError, "kernels support at most {} dims, got a tensor of shape {}", kMaxDims,
+              out.layout.sizes.str());
   p.numel = out.numel;
   int k = 0;
   for (const Tensor* t : operands) p.data[k++] = t->impl()->data();
@@ -24,12 +25,12 @@ StridedPlan make_plan(std::initializer_list<const Tensor*> operands) {
   int order[kMaxDims];
   int n = 0;
   for (int64_t d = nd - 1; d >= 0; --d)
-    if (out.sizes[d] != 1) order[n++] = static_cast<int>(d);
+    if (out.layout.sizes[d] != 1) order[n++] = static_cast<int>(d);
   // Insertion sort (like PyTorch's TensorIterator): the comparison is not a strict weak order
   // once broadcast (stride-0) dims are involved, so only swap when an operand clearly asks.
   auto should_swap = [&](int outer, int inner) {  // is `outer` actually the faster dim?
     for (const Tensor* t : operands) {
-      int64_t so = t->impl()->strides[outer], si = t->impl()->strides[inner];
+      int64_t so = t->impl()->layout.strides[outer], si = t->impl()->layout.strides[inner];
       if (so == 0 || si == 0 || so == si) continue;
       return so < si;
     }
@@ -41,13 +42,13 @@ StridedPlan make_plan(std::initializer_list<const Tensor*> operands) {
   int nd_out = 0;
   for (int i = 0; i < n; ++i) {
     int d = order[i];
-    int64_t size = out.sizes[d];
+    int64_t size = out.layout.sizes[d];
     if (nd_out > 0) {
       // Merge with the previous (inner) dim when every operand steps contiguously across.
       bool mergeable = true;
       k = 0;
       for (const Tensor* t : operands) {
-        int64_t stride = t->impl()->strides[d] * esize[k];
+        int64_t stride = t->impl()->layout.strides[d] * esize[k];
         if (stride != p.strides[nd_out - 1][k] * p.sizes[nd_out - 1]) {
           mergeable = false;
           break;
@@ -62,7 +63,7 @@ StridedPlan make_plan(std::initializer_list<const Tensor*> operands) {
     p.sizes[nd_out] = size;
     k = 0;
     for (const Tensor* t : operands) {
-      p.strides[nd_out][k] = t->impl()->strides[d] * esize[k];
+      p.strides[nd_out][k] = t->impl()->layout.strides[d] * esize[k];
       ++k;
     }
     ++nd_out;
@@ -71,5 +72,4 @@ StridedPlan make_plan(std::initializer_list<const Tensor*> operands) {
   return p;
 }
 
-}  // namespace cpu
 }  // namespace ember

@@ -5,6 +5,7 @@
 // Unary kinds:  Float   integer/bool inputs are computed in float32 (exp, sin, ...)
 //               Same    keeps the input dtype (neg, abs, floor, ...), bool rejected
 //               Pred    any input dtype, bool result (isnan, logical_not)
+//               Bits    integer and bool inputs only, keeps the dtype (bitwise_not)
 // In expressions `x` is the input in its compute type A (float for the 16-bit floats) and
 // `p` holds the op's parameters (UnaryParams). The last column is the backward rule, written
 // with ember's tensor ops (so it is itself differentiable): `g` is the output's gradient, `x`
@@ -49,10 +50,12 @@ namespace ember {
   X(IsNan,      "isnan",      Pred,  em::isnan_(x), NotDifferentiable) \
   X(IsInf,      "isinf",      Pred,  em::isinf_(x), NotDifferentiable) \
   X(IsFinite,   "isfinite",   Pred,  !em::isnan_(x) && !em::isinf_(x), NotDifferentiable) \
-  X(LogicalNot, "logical_not",Pred,  x == A(0), NotDifferentiable)
+  X(LogicalNot, "logical_not",Pred,  x == A(0), NotDifferentiable) \
+  X(BitwiseNot, "bitwise_not",Bits,  em::bit_not_(x), NotDifferentiable)
 
 // Binary kinds: Arith  result = promoted type (Div: integers give float32)
 //               Cmp    computed in the promoted type, bool result
+//               Bits   integer and bool inputs only, result = promoted type
 // In expressions `a`, `b` are inputs in the compute type A and `alpha` is add/sub's alpha.
 #define EMBER_BINARY_OPS(X)                                                             \
   X(Add,          "add",          Arith, A(a + alpha * b))                              \
@@ -72,7 +75,10 @@ namespace ember {
   X(Ge,           "ge",           Cmp,   a >= b)                                        \
   X(LogicalAnd,   "logical_and",  Cmp,   (a != A(0)) && (b != A(0)))                    \
   X(LogicalOr,    "logical_or",   Cmp,   (a != A(0)) || (b != A(0)))                    \
-  X(LogicalXor,   "logical_xor",  Cmp,   (a != A(0)) != (b != A(0)))
+  X(LogicalXor,   "logical_xor",  Cmp,   (a != A(0)) != (b != A(0)))                    \
+  X(BitwiseAnd,   "bitwise_and",  Bits,  A(a & b))                                      \
+  X(BitwiseOr,    "bitwise_or",   Bits,  A(a | b))                                      \
+  X(BitwiseXor,   "bitwise_xor",  Bits,  A(a ^ b))
 // clang-format on
 
 enum class UnaryOp : uint8_t {
@@ -82,8 +88,8 @@ enum class UnaryOp : uint8_t {
 enum class BinaryOp : uint8_t { EMBER_BINARY_OPS(EMBER_ENUM_ROW) };
 #undef EMBER_ENUM_ROW
 
-enum class UnaryKind : uint8_t { Float, Same, Pred };
-enum class BinaryKind : uint8_t { Arith, Cmp };
+enum class UnaryKind : uint8_t { Float, Same, Pred, Bits };
+enum class BinaryKind : uint8_t { Arith, Cmp, Bits };
 
 // Parameters of the parameterised unary ops (clamp: lo, hi and whether each is set;
 // nan_to_num: the replacements for nan, +inf, -inf).

@@ -5,9 +5,9 @@
 #pragma once
 #include <cstddef>
 
+#include "backend/op_table.h"
+#include "core/tensor_impl.h"
 #include "ember/tensor.h"
-#include "op_table.h"
-#include "tensor_impl.h"
 
 namespace ember {
 
@@ -94,6 +94,13 @@ class Backend {
 // CPU-only build).
 Backend& backend_for(DeviceType type);
 Backend& backend_for(const Tensor& t);
+
+// What kernels may make of tensors without going through the front end (nothing here records
+// autograd): a new row-major tensor (memory uninitialised), a contiguous copy made by t's
+// backend, and t itself when it is already contiguous, else such a copy.
+Tensor empty_tensor(const Shape& sizes, DType dtype, Device device);
+Tensor dense_copy(const Tensor& t);
+Tensor dense(const Tensor& t);
 void register_backend(DeviceType type, Backend* backend);
 // Why CUDA tensors cannot be made here: no CUDA in this build, no usable GPU (with the CUDA
 // runtime's reason), or no kernels registered for it.

@@ -1,8 +1,7 @@
 // The CPU backend: the Backend interface implemented by the kernels in this folder, one file
 // per op family.
 #pragma once
-#include "../dispatch.h"
-#include "ember/factory.h"
+#include "backend/backend.h"
 
 namespace ember {
 namespace cpu {

@@ -4,18 +4,13 @@
 #include <initializer_list>
 #include <vector>
 
-#include "check.h"
-#include "dispatch.h"
-#include "ember/ember.h"
-#include "tensor_impl.h"
+#include "backend/backend.h"
+#include "core/check.h"
+#include "core/tensor_impl.h"
+#include "ember/tensor.h"
 
 namespace ember {
 
-Shape contiguous_strides(const Shape& sizes);
-// A new contiguous tensor; memory uninitialised.
-Tensor empty_tensor(const Shape& sizes, DType dtype, Device device);
-// A tensor sharing t's storage with another layout (no checks: callers validate).
-Tensor make_view(const Tensor& t, Shape sizes, Shape strides, int64_t offset);
 // A 0-dim CPU tensor holding a Scalar, marked as a wrapped number for type promotion.
 Tensor wrap_scalar(const Scalar& s, DType dtype);
 

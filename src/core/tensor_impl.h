@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include "core/layout.h"
 #include "ember/device.h"
 #include "ember/dtype.h"
 #include "ember/shape.h"
@@ -70,9 +71,7 @@ struct StorageImpl {
 struct TensorImpl {
   TensorImpl() {}  // user-provided: make_shared then skips zero-filling the whole object
   std::shared_ptr<StorageImpl> storage;
-  Shape sizes;
-  Shape strides;  // in elements
-  int64_t offset = 0;
+  Layout layout;
   DType dtype = kFloat32;
   int64_t numel = 0;
   bool contiguous = true;
@@ -83,9 +82,17 @@ struct TensorImpl {
 
   // Recomputes numel and the contiguity flag after the layout changed.
   void refresh();
-  char* data() const { return static_cast<char*>(storage->data) + offset * static_cast<int64_t>(element_size(dtype)); }
+  char* data() const {
+    return static_cast<char*>(storage->data) + layout.offset * static_cast<int64_t>(element_size(dtype));
+  }
   Device device() const { return storage->device; }
   void bump_version() { ++storage->version; }
 };
+
+inline const Layout& layout_of(const Tensor& t) { return t.impl()->layout; }
+
+// A tensor with t's storage and dtype and another layout: a view that records nothing. The
+// caller makes sure the layout stays inside the storage.
+Tensor make_view(const Tensor& t, Layout layout);
 
 }  // namespace ember

@@ -1,8 +1,7 @@
 // The CUDA backend: the Backend interface implemented by the kernels in this folder, one file
 // per op family (see docs/cuda.md).
 #pragma once
-#include "../dispatch.h"
-#include "ember/factory.h"
+#include "backend/backend.h"
 
 namespace ember {
 namespace cuda {

@@ -3,7 +3,7 @@
 // provides the real queries.
 #include <atomic>
 
-#include "dispatch.h"
+#include "backend/backend.h"
 #include "ember/device.h"
 
 namespace ember {

@@ -1,173 +1,37 @@
-// Tensor basics: inspection, element access, copies and conversion, and the shared helpers
-// of core.h (allocation, broadcasting, result types, device checks).
+// Tensor's own methods: inspection, element access, copies and conversion.
 #include <cstring>
 
 #include "autograd/formulas.h"
-#include "core.h"
+#include "ember/autograd.h"
+#include "ember/factory.h"
+#include "ember/ops.h"
+#include "ops/frontend.h"
 
 namespace ember {
 
-std::atomic<int64_t> g_live_storages{0}, g_live_storage_bytes{0};
-namespace memory {
-int64_t live_storages() { return g_live_storages.load(); }
-int64_t live_storage_bytes() { return g_live_storage_bytes.load(); }
-}  // namespace memory
-
-// ---- core.h helpers
-Tensor empty_tensor(const Shape& sizes, DType dtype, Device device) {
-  auto impl = std::make_shared<TensorImpl>();
-  impl->sizes = sizes;
-  impl->strides.resize(sizes.size());
-  int64_t numel = 1, stride = 1;  // strides and numel in one pass, checked for overflow
-  for (size_t i = sizes.size(); i-- > 0;) {
-    impl->strides[i] = stride;
-    EMBER_CHECK(sizes[i] >= 0, ShapeError, "empty: negative dimension {} in shape {}", sizes[i], sizes.str());
-    EMBER_CHECK(!__builtin_mul_overflow(numel, sizes[i], &numel), ShapeError, "empty: shape {} is too large",
-                sizes.str());
-    EMBER_CHECK(sizes[i] <= 1 || !__builtin_mul_overflow(stride, sizes[i], &stride), ShapeError,
-                "empty: shape {} is too large", sizes.str());
-  }
-  impl->dtype = dtype;
-  impl->numel = numel;
-  impl->contiguous = true;
-  size_t nbytes;
-  EMBER_CHECK(!__builtin_mul_overflow(static_cast<size_t>(impl->numel), element_size(dtype), &nbytes), ShapeError,
-              "empty: shape {} is too large", sizes.str());
-  if (device.is_cpu() && nbytes <= StorageImpl::kInlineBytes) {
-    impl->storage = std::make_shared<StorageImpl>(nbytes);
-  } else {
-    Allocator& alloc = backend_for(device.type()).allocator(device.index());
-    void* data = alloc.allocate(nbytes);
-    impl->storage = std::make_shared<StorageImpl>(data, nbytes, device, &alloc);
-  }
-  return Tensor(std::move(impl));
-}
-
-Tensor wrap_scalar(const Scalar& s, DType dtype) {
-  Tensor t = empty_tensor(Shape{}, dtype, Device(kCPU));
-  void* p = t.impl()->data();
-  // The common cases are written directly (this is on every `tensor op scalar` path); the
-  // rest goes through the CPU fill kernel's checked conversions.
-  if (dtype == kFloat32 && !s.is_bool()) {
-    *static_cast<float*>(p) = s.to<float>();
-  } else if (dtype == kFloat64 && !s.is_bool()) {
-    *static_cast<double*>(p) = s.to<double>();
-  } else if (dtype == kInt64 && s.is_integral()) {
-    *static_cast<int64_t*>(p) = s.to<int64_t>();
-  } else if (dtype == kBool && s.is_bool()) {
-    *static_cast<bool*>(p) = s.to<bool>();
-  } else {
-    backend_for(kCPU).fill(t, s);
-  }
-  t.impl()->wrapped_number = true;
-  return t;
-}
-
-bool is_wrapped(const Tensor& t) { return t.impl()->wrapped_number; }
-
-void check_defined(const Tensor& t, const char* op) {
-  EMBER_CHECK(t.defined(), ValueError, "{}: expected a defined tensor but got an undefined one (Tensor())", op);
-}
-
-Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
-  size_t n = std::max(a.size(), b.size());
-  Shape out(n);
-  for (size_t i = 0; i < n; ++i) {
-    int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
-    int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    EMBER_CHECK(da == db || da == 1 || db == 1, ShapeError, "{}: shapes {} and {} cannot be broadcast together", op,
-                a.str(), b.str());
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
-}
-
-DType result_type(std::initializer_list<const Tensor*> tensors) {
-  const DType first = (*tensors.begin())->impl()->dtype;
-  bool same = true;
-  for (const Tensor* t : tensors) same = same && t->impl()->dtype == first && !t->impl()->wrapped_number;
-  if (same) return first;
-  // Three ranks of operands, each promoted within itself, then combined by category.
-  std::optional<DType> dim_t, zero_t, wrapped_t;
-  auto update = [](std::optional<DType>& slot, DType d) { slot = slot ? promote_types(*slot, d) : d; };
-  for (const Tensor* t : tensors) {
-    if (t->impl()->wrapped_number)
-      update(wrapped_t, is_floating_point(t->dtype()) ? kFloat32 : t->dtype());  // a Python float counts as float32
-    else if (t->dim() == 0)
-      update(zero_t, t->dtype());
-    else
-      update(dim_t, t->dtype());
-  }
-  auto category = [](DType d) { return is_floating_point(d) ? 2 : d == kBool ? 0 : 1; };
-  auto combine = [&](std::optional<DType> higher, std::optional<DType> lower) -> std::optional<DType> {
-    if (!higher) return lower;
-    if (!lower) return higher;
-    if (category(*higher) >= category(*lower)) return higher;
-    return promote_types(*higher, *lower);
-  };
-  return *combine(dim_t, combine(zero_t, wrapped_t));
-}
-
-Device common_device(std::initializer_list<const Tensor*> tensors, const char* op) {
-  const Tensor* first = nullptr;
-  for (const Tensor* t : tensors) {
-    check_defined(*t, op);
-    const TensorImpl* impl = t->impl();
-    if (impl->sizes.empty() && impl->device().is_cpu()) continue;  // CPU scalars may join any device
-    if (!first) {
-      first = t;
-      continue;
-    }
-    EMBER_CHECK(impl->device() == first->impl()->device(), DeviceError,
-                "{}: expected all tensors to be on the same device, but found tensors on {} and {}", op,
-                first->device().str(), t->device().str());
-  }
-  return first ? first->device() : Device(kCPU);
-}
-
-void check_writable(const Tensor& t, const char* op) {
-  for (int64_t i = 0; i < t.dim(); ++i)
-    EMBER_CHECK(
-        t.stride(i) != 0 || t.size(i) <= 1, ValueError,
-        "{}: unsupported operation: more than one element of the written-to tensor (shape {}, strides {}) refers to a "
-        "single memory location; clone() it before writing",
-        op, t.sizes().str(), t.strides().str());
-}
-
-Tensor to_dtype(const Tensor& t, DType dtype) {
-  if (t.dtype() == dtype) return t;
-  if (is_wrapped(t)) {  // keep scalars as cheap CPU scalars
-    Tensor s = wrap_scalar(t.item(), dtype);
-    return s;
-  }
-  Tensor out = empty_tensor(t.sizes(), dtype, t.device());
-  backend_for(t).copy(out, t);
-  return out;
-}
-
 // ---- Inspection
-const Shape& Tensor::sizes() const { return impl_->sizes; }
-const Shape& Tensor::strides() const { return impl_->strides; }
-int64_t Tensor::dim() const { return static_cast<int64_t>(impl_->sizes.size()); }
+const Shape& Tensor::sizes() const { return impl_->layout.sizes; }
+const Shape& Tensor::strides() const { return impl_->layout.strides; }
+int64_t Tensor::dim() const { return static_cast<int64_t>(impl_->layout.sizes.size()); }
 int64_t Tensor::numel() const { return impl_->numel; }
 DType Tensor::dtype() const { return impl_->dtype; }
 Device Tensor::device() const { return impl_->storage->device; }
 TensorOptions Tensor::options() const { return TensorOptions().dtype(dtype()).device(device()); }
 bool Tensor::is_contiguous() const { return impl_->contiguous; }
-int64_t Tensor::storage_offset() const { return impl_->offset; }
+int64_t Tensor::storage_offset() const { return impl_->layout.offset; }
 size_t Tensor::element_size() const { return ember::element_size(dtype()); }
 bool Tensor::is_floating_point() const { return ember::is_floating_point(dtype()); }
 
 int64_t Tensor::size(int64_t d) const {
   check_defined(*this, "size");
   EMBER_CHECK(dim() > 0, IndexError, "size: dimension specified as {} but tensor has no dimensions", d);
-  return impl_->sizes[wrap_dim(d, dim(), "size")];
+  return impl_->layout.sizes[wrap_dim(d, dim(), "size")];
 }
 
 int64_t Tensor::stride(int64_t d) const {
   check_defined(*this, "stride");
   EMBER_CHECK(dim() > 0, IndexError, "stride: dimension specified as {} but tensor has no dimensions", d);
-  return impl_->strides[wrap_dim(d, dim(), "stride")];
+  return impl_->layout.strides[wrap_dim(d, dim(), "stride")];
 }
 
 bool Tensor::is_alias_of(const Tensor& other) const {
@@ -263,7 +127,8 @@ Tensor& Tensor::copy_(const Tensor& src) {
   if (numel() == 0) return *this;
   if (device() == src.device() || (src.dim() == 0 && src.is_cpu() && is_wrapped(src))) {
     Tensor s = src;
-    if (is_alias_of(src) && !(src.impl()->offset == impl_->offset && src.strides() == strides())) s = src.clone();
+    if (is_alias_of(src) && !(src.impl()->layout.offset == impl_->layout.offset && src.strides() == strides()))
+      s = src.clone();
     if (s.device() != device()) {  // a wrapped scalar: fill
       backend_for(*this).fill(*this, s.item());
     } else {

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "ember/error.h"
-#include "ember/format.h"
+#include "ember/fmt.h"
 
 #define EMBER_CHECK(cond, ErrorType, ...)                            \
   do {                                                               \
@@ -20,18 +20,3 @@
     if (!(cond))                                                                                                   \
       throw ::ember::Error(fmt::format("internal error (please report): {} at {}:{}", #cond, __FILE__, __LINE__)); \
   } while (0)
-
-template <>
-struct fmt::formatter<ember::DType> : fmt::formatter<std::string> {
-  template <typename Ctx>
-  auto format(ember::DType d, Ctx& ctx) const {
-    return fmt::formatter<std::string>::format(ember::dtype_name(d), ctx);
-  }
-};
-template <>
-struct fmt::formatter<ember::Device> : fmt::formatter<std::string> {
-  template <typename Ctx>
-  auto format(const ember::Device& d, Ctx& ctx) const {
-    return fmt::formatter<std::string>::format(d.str(), ctx);
-  }
-};

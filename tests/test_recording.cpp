@@ -1,0 +1,104 @@
+// What recording creates: each op of an input that requires grad makes exactly its own node,
+// and kernels (which take views through Layout) make none. Also AutogradContext::mark_dirty.
+#include <ember/ember.h>
+#include <gtest/gtest.h>
+
+#include "autograd/nodes.h"
+#include "helpers.h"
+
+using namespace ember;
+
+namespace {
+
+// Nodes created while fn runs.
+template <typename Fn>
+uint64_t nodes_made_by(Fn&& fn) {
+  const uint64_t before = autograd::nodes_created();
+  fn();
+  return autograd::nodes_created() - before;
+}
+
+struct Recording : ::testing::Test {
+  // A leaf that requires grad, with its AccumulateGrad node already made (kept alive by
+  // `use`), so that counts below are the op's own nodes only.
+  Tensor x = randn({4, 6}, kFloat64).requires_grad_();
+  Tensor use = x * 2;
+};
+
+TEST_F(Recording, LineKernelsMakeOnlyTheirNode) {
+  for (int64_t dim : {0, 1}) {  // dim 0: the lines are strided
+    Tensor y, v;
+    EXPECT_EQ(nodes_made_by([&] { y = softmax(x, dim); }), 1u) << "softmax dim " << dim;
+    EXPECT_EQ(y.grad_fn()->name(), "SoftmaxBackward");
+    EXPECT_EQ(nodes_made_by([&] { y = log_softmax(x, dim); }), 1u) << "log_softmax dim " << dim;
+    EXPECT_EQ(nodes_made_by([&] { y = cumsum(x, dim); }), 1u) << "cumsum dim " << dim;
+    EXPECT_EQ(nodes_made_by([&] { y = cumprod(x, dim); }), 1u) << "cumprod dim " << dim;
+    EXPECT_EQ(nodes_made_by([&] { std::tie(v, y) = x.max(dim); }), 1u) << "max dim " << dim;
+    EXPECT_EQ(nodes_made_by([&] { std::tie(v, y) = sort(x, dim); }), 1u) << "sort dim " << dim;
+    EXPECT_EQ(v.grad_fn()->name(), "SortBackward");
+  }
+}
+
+TEST_F(Recording, IndexKernelsMakeOnlyTheirNode) {
+  Tensor idx = tensor({2, 0, 1}, kInt64);
+  Tensor gidx = tensor({{0, 5}, {1, 1}, {2, 3}, {5, 0}}, kInt64);
+  Tensor y;
+  EXPECT_EQ(nodes_made_by([&] { y = gather(x, 1, gidx); }), 1u);
+  EXPECT_EQ(nodes_made_by([&] { y = index_select(x, 0, idx); }), 1u);
+  EXPECT_EQ(nodes_made_by([&] { y = x.t().index_select(1, idx); }), 2u);  // TransposeBackward + its own
+  EXPECT_EQ(nodes_made_by([&] { y = x.index({idx}); }), 1u);
+  EXPECT_EQ(nodes_made_by([&] { y = masked_select(x, gt(x, 0)); }), 1u);
+  EXPECT_EQ(nodes_made_by([&] { y = nonzero(gt(x, 0)); }), 0u);
+}
+
+TEST_F(Recording, WithoutGradNothingIsRecorded) {
+  NoGradGuard no_grad;
+  EXPECT_EQ(nodes_made_by([&] {
+              softmax(x, 0);
+              cumsum(x, 0);
+              sort(x, 0);
+              gather(x, 1, zeros({4, 2}, kInt64));
+            }),
+            0u);
+}
+
+// Scales its input in place and returns it, declaring the change with mark_dirty.
+struct ScaleInPlace : autograd::Function<ScaleInPlace> {
+  static Tensor forward(autograd::AutogradContext* ctx, Tensor t) {
+    t.mul_(3);
+    ctx->mark_dirty({t});
+    ctx->save_for_backward({t});
+    return t;
+  }
+  static std::vector<Tensor> backward(autograd::AutogradContext* ctx, std::vector<Tensor> g) {
+    ctx->get_saved_variables();  // checks the version it was saved at
+    return {g[0] * 3};
+  }
+};
+
+TEST(MarkDirty, BumpsTheVersion) {
+  Tensor a = tensor({1.0, 2.0}, kFloat64).requires_grad_();
+  Tensor b = a * 1;  // not a leaf
+  const uint64_t before = b._version();
+  Tensor c = ScaleInPlace::apply(b);
+  // mul_ bumps once and mark_dirty once more, as PyTorch's version counter does.
+  EXPECT_EQ(b._version(), before + 2);
+  c.sum().backward();  // its own saved tensor was versioned after the bump
+  ember_test::expect_values(a.grad(), {3.0, 3.0});
+}
+
+TEST(MarkDirty, EarlierSavesSeeTheChange) {
+  Tensor a = tensor({1.0, 2.0}, kFloat64).requires_grad_();
+  Tensor b = a * 1;
+  Tensor sq = b * b;  // saves b
+  ScaleInPlace::apply(b);
+  EXPECT_THROW_MSG(sq.sum().backward(), Error, "modified by an inplace operation");
+}
+
+TEST(MarkDirty, RejectsLeavesThatRequireGrad) {
+  Tensor a = tensor({1.0, 2.0}, kFloat64).requires_grad_();
+  autograd::AutogradContext ctx;
+  EXPECT_THROW_MSG(ctx.mark_dirty({a}), ValueError, "mark_dirty: a leaf Variable that requires grad");
+}
+
+}  // namespace
