@@ -1,4 +1,4 @@
-// CPU/CUDA parity: every op of api.md sections 2-5 and every gradient, on random inputs, run
+// CPU/CUDA parity: every op of docs/api.md sections 2-5 and every gradient, on random inputs, run
 // on both devices and compared per dtype tolerance. Each case is written once: its inputs are
 // made on the CPU, the CPU result is the reference, and the same function on copies of the
 // inputs on CUDA (contiguous and as strided views) must agree. Skips without a GPU.

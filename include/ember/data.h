@@ -1,4 +1,4 @@
-// Data loading: TensorDataset, DataLoader and the MNIST / Fashion-MNIST readers (api.md section 8).
+// Data loading: TensorDataset, DataLoader and the MNIST / Fashion-MNIST readers (docs/api.md section 8).
 // A Dataset maps an index to one example (a tuple of tensors); a DataLoader walks a dataset in
 // batches, optionally shuffled, with a background thread preparing the next batch.
 #pragma once

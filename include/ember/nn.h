@@ -1,4 +1,4 @@
-// Neural-network building blocks (api.md section 8): Module, the layers, nn::functional (F),
+// Neural-network building blocks (docs/api.md section 8): Module, the layers, nn::functional (F),
 // nn::init and nn::utils.
 #pragma once
 #include "ember/nn/functional.h"

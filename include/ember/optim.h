@@ -1,4 +1,4 @@
-// Optimizers (SGD, Adam, AdamW) and learning-rate schedulers (api.md section 8). The update
+// Optimizers (SGD, Adam, AdamW) and learning-rate schedulers (docs/api.md section 8). The update
 // rules are PyTorch's (torch.optim's single-tensor implementations, libtorch's C++ optimizers),
 // operation for operation; the state dict is a flat map of tensors that save_safetensors writes.
 #pragma once

@@ -11,6 +11,51 @@
 
 namespace ember {
 
+// The kernels every backend defines, one row each: (result, name, parameters). Backend
+// declares them pure virtual; a backend class declares them all with EMBER_BACKEND_OVERRIDES and
+// defines each in the file of its op family (`void CpuBackend::unary(...)` in cpu/unary.cpp).
+//
+// Elementwise: all tensors have out's sizes (inputs are broadcast beforehand by stride-0 views);
+//   a 0-dim CPU tensor may stand for a scalar operand of a device op. copy converts dtype.
+//   binary: a and b have the compute dtype; out has it too, or Bool for comparisons.
+// Reductions: out has in's rank with size 1 on the reduced dims, and in's dtype. arg_reduce
+//   gives the values and int64 indices of the max (is_max) or min along dim, keeping dim as 1.
+// gemm: out (B, M, N) = beta * out + alpha * a (B, M, K) @ b (B, K, N); one dtype for all three.
+// Indexing through element offsets (int64, same sizes as out/src):
+//   index_gather:  out[i] = src_at(i)[offsets[i]]
+//   index_scatter: dst_at(i)[offsets[i]] = src[i]   (or += when accumulate; runs serially then)
+//   nonzero: indices (n, in.dim()) of the non-zero elements, in row-major order.
+//   sort: stable along dim; NaN sorts as the largest value, like PyTorch.
+// Random fills of a contiguous tensor from the global generator: uniform, normal, randint.
+#define EMBER_BACKEND_KERNELS(X)                                                                                 \
+  X(void, copy, (const Tensor& dst, const Tensor& src))                                                          \
+  X(void, fill, (const Tensor& dst, const Scalar& value))                                                        \
+  X(void, unary, (UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p))                        \
+  X(void, binary, (BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha))       \
+  X(void, where, (const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b))                      \
+  X(void, reduce, (ReduceOp op, const Tensor& out, const Tensor& in))                                            \
+  X(void, arg_reduce, (bool is_max, const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim)) \
+  X(void, scan, (ScanOp op, const Tensor& out, const Tensor& in, int64_t dim))                                   \
+  X(void, softmax, (const Tensor& out, const Tensor& in, int64_t dim, bool log))                                 \
+  X(void, gemm, (const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta))                \
+  X(void, index_gather, (const Tensor& out, const Tensor& src, const Tensor& offsets))                           \
+  X(void, index_scatter, (const Tensor& dst, const Tensor& src, const Tensor& offsets, bool accumulate))         \
+  X(Tensor, nonzero, (const Tensor& in))                                                                         \
+  X(void, sort, (const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim, bool descending))   \
+  X(void, uniform, (const Tensor& out, double from, double to))                                                  \
+  X(void, normal, (const Tensor& out, double mean, double std))                                                  \
+  X(void, randint, (const Tensor& out, int64_t low, int64_t high))
+
+#define EMBER_BACKEND_PURE(result, name, params) virtual result name params = 0;
+#define EMBER_BACKEND_OVERRIDE(result, name, params) result name params override;
+// What a backend class declares: every kernel of EMBER_BACKEND_KERNELS, and the device entries.
+#define EMBER_BACKEND_OVERRIDES                                                              \
+  const char* name() const override;                                                         \
+  Allocator& allocator(int device_index) override;                                           \
+  void copy_from_host(void* dst, const void* src, size_t nbytes, int device_index) override; \
+  void copy_to_host(void* dst, const void* src, size_t nbytes, int device_index) override;   \
+  EMBER_BACKEND_KERNELS(EMBER_BACKEND_OVERRIDE)
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -19,40 +64,7 @@ class Backend {
   // Plain byte copies between host memory and this device's memory.
   virtual void copy_from_host(void* dst, const void* src, size_t nbytes, int device_index) = 0;
   virtual void copy_to_host(void* dst, const void* src, size_t nbytes, int device_index) = 0;
-
-  // Elementwise kernels. All tensors have out's sizes (inputs are broadcast beforehand by
-  // stride-0 views). A 0-dim CPU tensor may stand for a scalar operand of a device op.
-  virtual void copy(const Tensor& dst, const Tensor& src) = 0;  // converts dtype
-  virtual void fill(const Tensor& dst, const Scalar& value) = 0;
-  virtual void unary(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) = 0;
-  // a and b have the compute dtype; out has it too, or Bool for comparisons.
-  virtual void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) = 0;
-  virtual void where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) = 0;
-
-  // Reductions. out has in's rank with size 1 on the reduced dims, and in's dtype.
-  virtual void reduce(ReduceOp op, const Tensor& out, const Tensor& in) = 0;
-  // Values and int64 indices of the max (is_max) or min along dim; outputs keep dim as size 1.
-  virtual void arg_reduce(bool is_max, const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim) = 0;
-  virtual void scan(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) = 0;
-  virtual void softmax(const Tensor& out, const Tensor& in, int64_t dim, bool log) = 0;
-
-  // out (B, M, N) = beta * out + alpha * a (B, M, K) @ b (B, K, N); one dtype for all three.
-  virtual void gemm(const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta) = 0;
-
-  // Indexing through element offsets (int64, same sizes as out/src):
-  //   gather:  out[i] = src_at(i)[offsets[i]]
-  //   scatter: dst_at(i)[offsets[i]] = src[i]   (or += when accumulate; runs serially then)
-  virtual void index_gather(const Tensor& out, const Tensor& src, const Tensor& offsets) = 0;
-  virtual void index_scatter(const Tensor& dst, const Tensor& src, const Tensor& offsets, bool accumulate) = 0;
-  // Indices (n, in.dim()) of the non-zero elements, in row-major order.
-  virtual Tensor nonzero(const Tensor& in) = 0;
-  // Stable sort along dim; NaN sorts as the largest value, like PyTorch.
-  virtual void sort(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim, bool descending) = 0;
-
-  // Random fills of a contiguous tensor from the global generator.
-  virtual void uniform(const Tensor& out, double from, double to) = 0;
-  virtual void normal(const Tensor& out, double mean, double std) = 0;
-  virtual void randint(const Tensor& out, int64_t low, int64_t high) = 0;
+  EMBER_BACKEND_KERNELS(EMBER_BACKEND_PURE)
 
   // Fused log_softmax + nll (cross-entropy's forward): losses[i] = -log_softmax(logits[i])[target[i]]
   // for logits (N, C) and int64 targets (N) already checked to be in range; losses has N elements

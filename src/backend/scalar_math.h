@@ -6,13 +6,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "backend/host_device.h"
 #include "backend/op_table.h"
-
-#ifdef __CUDACC__
-#define EMBER_HD __host__ __device__
-#else
-#define EMBER_HD
-#endif
 
 namespace ember {
 namespace em {

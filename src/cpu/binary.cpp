@@ -42,24 +42,15 @@ void binary_loop(const Tensor& out, const Tensor& a, const Tensor& b, F f) {
   });
 }
 
-// The bitwise rows exist for integer and bool types only.
-template <BinaryKind K, typename Fn>
-void switch_kind(DType d, const char* op, Fn&& fn) {
-  if constexpr (K == BinaryKind::Bits)
-    switch_integral(d, op, std::forward<Fn>(fn));
-  else
-    switch_all(d, op, std::forward<Fn>(fn));
-}
-
 }  // namespace
 
-void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha_s) {
+void CpuBackend::binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha_s) {
   if (out.numel() == 0) return;
   switch (op) {
 #define EMBER_BINARY_CASE(Name, str, kind, expr, ...)                               \
   case BinaryOp::Name:                                                              \
-    switch_kind<BinaryKind::kind>(a.dtype(), str, [&](auto tag) {                   \
-      using T = decltype(tag);                                                      \
+    switch_dtype<dtypes_of(BinaryKind::kind)>(a.dtype(), str, [&](auto tag) {       \
+      using T = typename decltype(tag)::type;                                       \
       using A = acc_t<T>;                                                           \
       using Out = std::conditional_t<BinaryKind::kind == BinaryKind::Cmp, bool, T>; \
       const A alpha = alpha_s.to<A>();                                              \

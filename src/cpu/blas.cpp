@@ -7,7 +7,6 @@
 #include <limits>
 
 #include "backend/blas_layout.h"
-#include "cpu/cast.h"
 #include "cpu/dtype_switch.h"
 #include "cpu/kernels.h"
 #include "cpu/parallel.h"
@@ -101,7 +100,7 @@ void gemm_loop(const Tensor& out, const Tensor& a, const Tensor& b, double alpha
 
 }  // namespace
 
-void gemm_kernel(const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta) {
+void CpuBackend::gemm(const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta) {
   if (out.numel() == 0) return;
   switch (out.dtype()) {
     case kFloat32:

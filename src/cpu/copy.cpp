@@ -3,7 +3,6 @@
 // use a cache-blocked transpose split over threads.
 #include <cstring>
 
-#include "cpu/cast.h"
 #include "cpu/dtype_switch.h"
 #include "cpu/kernels.h"
 #include "cpu/loops.h"
@@ -52,7 +51,7 @@ void convert_loop(const StridedPlan& p) {
 
 }  // namespace
 
-void copy_kernel(const Tensor& dst, const Tensor& src) {
+void CpuBackend::copy(const Tensor& dst, const Tensor& src) {
   if (dst.numel() == 0) return;
   StridedPlan p = make_plan({&dst, &src});
   const int64_t esize = static_cast<int64_t>(dst.element_size());
@@ -67,36 +66,37 @@ void copy_kernel(const Tensor& dst, const Tensor& src) {
     // A transpose: dst walks dim 0 contiguously, src walks dim 1 contiguously.
     if (p.ndim == 2 && p.strides[0][0] == esize && p.strides[1][1] == esize && p.strides[0][1] != esize) {
       auto run = [&](auto tag) {
-        using T = decltype(tag);
+        using T = typename decltype(tag)::type;
         blocked_transpose<T>(p.data[0], p.strides[1][0], p.data[1], p.strides[1][1], p.strides[0][1], p.sizes[1],
                              p.sizes[0]);
       };
       switch (esize) {
         case 1:
-          run(uint8_t{});
+          run(TypeTag<uint8_t>{});
           return;
         case 2:
-          run(uint16_t{});
+          run(TypeTag<uint16_t>{});
           return;
         case 4:
-          run(uint32_t{});
+          run(TypeTag<uint32_t>{});
           return;
         case 8:
-          run(uint64_t{});
+          run(TypeTag<uint64_t>{});
           return;
       }
     }
   }
-  switch_all(dst.dtype(), "copy_", [&](auto to) {
-    switch_all(src.dtype(), "copy_", [&](auto from) { convert_loop<decltype(to), decltype(from)>(p); });
+  switch_dtype(dst.dtype(), "copy_", [&](auto to) {
+    switch_dtype(src.dtype(), "copy_",
+                 [&](auto from) { convert_loop<typename decltype(to)::type, typename decltype(from)::type>(p); });
   });
 }
 
-void fill_kernel(const Tensor& dst, const Scalar& value) {
+void CpuBackend::fill(const Tensor& dst, const Scalar& value) {
   if (dst.numel() == 0) return;
   StridedPlan p = make_plan({&dst});
-  switch_all(dst.dtype(), "fill_", [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype(dst.dtype(), "fill_", [&](auto tag) {
+    using T = typename decltype(tag)::type;
     T v;
     if (value.is_floating_point())
       v = convert<T>(value.to<double>());
@@ -115,11 +115,11 @@ void fill_kernel(const Tensor& dst, const Scalar& value) {
   });
 }
 
-void where_kernel(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {
+void CpuBackend::where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {
   if (out.numel() == 0) return;
   StridedPlan p = make_plan({&out, &cond, &a, &b});
-  switch_all(out.dtype(), "where", [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype(out.dtype(), "where", [&](auto tag) {
+    using T = typename decltype(tag)::type;
     plan_for_each(p, [](char** d, const int64_t* s, int64_t n) {
       auto* out = reinterpret_cast<T*>(d[0]);
       const auto* c = reinterpret_cast<const bool*>(d[1]);

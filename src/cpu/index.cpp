@@ -13,7 +13,7 @@
 namespace ember {
 namespace cpu {
 
-void index_gather_kernel(const Tensor& out, const Tensor& src, const Tensor& offsets) {
+void CpuBackend::index_gather(const Tensor& out, const Tensor& src, const Tensor& offsets) {
   if (out.numel() == 0) return;
   StridedPlan p = make_plan({&out, &src, &offsets});
   switch (out.element_size()) {
@@ -34,13 +34,13 @@ void index_gather_kernel(const Tensor& out, const Tensor& src, const Tensor& off
   }
 }
 
-void index_scatter_kernel(const Tensor& dst, const Tensor& src, const Tensor& offsets, bool accumulate) {
+void CpuBackend::index_scatter(const Tensor& dst, const Tensor& src, const Tensor& offsets, bool accumulate) {
   if (src.numel() == 0) return;
   StridedPlan p = make_plan({&dst, &src, &offsets});
   // Scatters may hit one element from several positions: run serially so that the last
   // write wins deterministically and accumulation is exact.
-  switch_all(dst.dtype(), "index_put_", [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype(dst.dtype(), "index_put_", [&](auto tag) {
+    using T = typename decltype(tag)::type;
     using A = acc_t<T>;
     plan_range(p, 0, p.numel, [accumulate](char** d, const int64_t* s, int64_t n) {
       for (int64_t i = 0; i < n; ++i) {
@@ -53,12 +53,12 @@ void index_scatter_kernel(const Tensor& dst, const Tensor& src, const Tensor& of
   });
 }
 
-Tensor nonzero_kernel(const Tensor& in) {
+Tensor CpuBackend::nonzero(const Tensor& in) {
   const int64_t nd = in.dim();
   Tensor c = dense(in);
   std::vector<int64_t> hits;
-  switch_all(in.dtype(), "nonzero", [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype(in.dtype(), "nonzero", [&](auto tag) {
+    using T = typename decltype(tag)::type;
     const T* p = reinterpret_cast<const T*>(c.impl()->data());
     for (int64_t i = 0; i < c.numel(); ++i)
       if (static_cast<acc_t<T>>(p[i]) != acc_t<T>(0)) hits.push_back(i);
@@ -76,11 +76,11 @@ Tensor nonzero_kernel(const Tensor& in) {
   return out;
 }
 
-void sort_kernel(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim, bool descending) {
+void CpuBackend::sort(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim, bool descending) {
   if (in.numel() == 0) return;
   const int64_t n = in.size(dim);
-  switch_all(in.dtype(), "sort", [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype(in.dtype(), "sort", [&](auto tag) {
+    using T = typename decltype(tag)::type;
     using A = acc_t<T>;
     Tensor vs = make_view(values, layout_of(values).select(dim, 0));
     Tensor is = make_view(indices, layout_of(indices).select(dim, 0));

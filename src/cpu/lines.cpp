@@ -53,11 +53,11 @@ using scan_acc_t = std::conditional_t<std::is_floating_point<acc_t<T>>::value, d
 
 }  // namespace
 
-void arg_reduce_kernel(bool is_max, const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim) {
+void CpuBackend::arg_reduce(bool is_max, const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim) {
   const int64_t n = in.size(dim);
   if (in.numel() == 0) return;
-  switch_all(in.dtype(), is_max ? "argmax" : "argmin", [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype(in.dtype(), is_max ? "argmax" : "argmin", [&](auto tag) {
+    using T = typename decltype(tag)::type;
     using A = acc_t<T>;
     const int64_t s = in.stride(dim) * static_cast<int64_t>(sizeof(T));
     for_each_line({&values, &indices, &in}, dim, n, [&](char** p) {
@@ -83,11 +83,11 @@ void arg_reduce_kernel(bool is_max, const Tensor& values, const Tensor& indices,
   });
 }
 
-void scan_kernel(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) {
+void CpuBackend::scan(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) {
   const int64_t n = in.size(dim);
   if (in.numel() == 0) return;
-  switch_all(in.dtype(), op == ScanOp::CumSum ? "cumsum" : "cumprod", [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype(in.dtype(), op == ScanOp::CumSum ? "cumsum" : "cumprod", [&](auto tag) {
+    using T = typename decltype(tag)::type;
     using S = scan_acc_t<T>;
     const int64_t so = out.stride(dim) * static_cast<int64_t>(sizeof(T));
     const int64_t si = in.stride(dim) * static_cast<int64_t>(sizeof(T));
@@ -103,11 +103,11 @@ void scan_kernel(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) {
   });
 }
 
-void softmax_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool log) {
+void CpuBackend::softmax(const Tensor& out, const Tensor& in, int64_t dim, bool log) {
   const int64_t n = in.size(dim);
   if (in.numel() == 0) return;
-  switch_float(in.dtype(), log ? "log_softmax" : "softmax", [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype<DTypeSet::Floating>(in.dtype(), log ? "log_softmax" : "softmax", [&](auto tag) {
+    using T = typename decltype(tag)::type;
     using A = acc_t<T>;
     const int64_t so = out.stride(dim) * static_cast<int64_t>(sizeof(T));
     const int64_t si = in.stride(dim) * static_cast<int64_t>(sizeof(T));

@@ -1,4 +1,4 @@
-// Random fills from the global generator (src/random.h). Sequential, so a seed gives the same
+// Random fills from the global generator (backend/generator.h). Sequential, so a seed gives the same
 // numbers whatever the thread count.
 #include <cmath>
 
@@ -21,11 +21,11 @@ A uniform01(std::mt19937_64& e) {
 
 }  // namespace
 
-void uniform_kernel(const Tensor& out, double from, double to) {
+void CpuBackend::uniform(const Tensor& out, double from, double to) {
   Generator& g = default_generator();
   std::lock_guard<std::mutex> lock(g.mutex);
-  switch_float(out.dtype(), "uniform_", [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype<DTypeSet::Floating>(out.dtype(), "uniform_", [&](auto tag) {
+    using T = typename decltype(tag)::type;
     using A = acc_t<T>;
     T* p = reinterpret_cast<T*>(out.impl()->data());
     const A lo = static_cast<A>(from), range = static_cast<A>(to - from);
@@ -40,11 +40,11 @@ void uniform_kernel(const Tensor& out, double from, double to) {
   });
 }
 
-void normal_kernel(const Tensor& out, double mean, double std) {
+void CpuBackend::normal(const Tensor& out, double mean, double std) {
   Generator& g = default_generator();
   std::lock_guard<std::mutex> lock(g.mutex);
-  switch_float(out.dtype(), "normal_", [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype<DTypeSet::Floating>(out.dtype(), "normal_", [&](auto tag) {
+    using T = typename decltype(tag)::type;
     T* p = reinterpret_cast<T*>(out.impl()->data());
     const int64_t n = out.numel();
     // Box-Muller, two values per pair of uniforms.
@@ -57,18 +57,18 @@ void normal_kernel(const Tensor& out, double mean, double std) {
   });
 }
 
-void randint_kernel(const Tensor& out, int64_t low, int64_t high) {
+void CpuBackend::randint(const Tensor& out, int64_t low, int64_t high) {
   Generator& g = default_generator();
   std::lock_guard<std::mutex> lock(g.mutex);
   Tensor c = out.is_contiguous() ? out : empty_tensor(out.sizes(), out.dtype(), out.device());
   const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
-  switch_all(out.dtype(), "randint", [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype(out.dtype(), "randint", [&](auto tag) {
+    using T = typename decltype(tag)::type;
     T* p = reinterpret_cast<T*>(c.impl()->data());
     for (int64_t i = 0; i < c.numel(); ++i)
       p[i] = static_cast<T>(static_cast<acc_t<T>>(low + static_cast<int64_t>(g.engine() % range)));
   });
-  if (!c.is_same(out)) copy_kernel(out, c);
+  if (!c.is_same(out)) copy(out, c);
 }
 
 }  // namespace cpu

@@ -172,8 +172,8 @@ void run_reduce(const Tensor& out, const Tensor& in) {
 
 template <template <typename> class R>
 void reduce_all_types(const Tensor& out, const Tensor& in, const char* name) {
-  switch_all(in.dtype(), name, [&](auto tag) {
-    using T = decltype(tag);
+  switch_dtype(in.dtype(), name, [&](auto tag) {
+    using T = typename decltype(tag)::type;
     using A = acc_t<T>;
     run_reduce<R<A>, A, T>(out, in);
   });
@@ -181,7 +181,7 @@ void reduce_all_types(const Tensor& out, const Tensor& in, const char* name) {
 
 }  // namespace
 
-void reduce_kernel(ReduceOp op, const Tensor& out, const Tensor& in) {
+void CpuBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& in) {
   switch (op) {
     case ReduceOp::Sum:
       return reduce_all_types<SumR>(out, in, "sum");

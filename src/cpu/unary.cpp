@@ -34,38 +34,22 @@ void unary_loop(UnaryOp op, const Tensor& out, const Tensor& in, F f) {
 
 template <UnaryKind K, typename F>
 void dispatch(UnaryOp op, const Tensor& out, const Tensor& in, F make_functor) {
-  if constexpr (K == UnaryKind::Pred) {
-    switch_all(in.dtype(), op_name(op), [&](auto tag) {
-      using T = decltype(tag);
-      unary_loop<T, bool>(op, out, in, make_functor(tag));
-    });
-  } else if constexpr (K == UnaryKind::Bits) {
-    switch_integral(in.dtype(), op_name(op), [&](auto tag) {
-      using T = decltype(tag);
-      unary_loop<T, T>(op, out, in, make_functor(tag));
-    });
-  } else if constexpr (K == UnaryKind::Float) {
-    switch_float(in.dtype(), op_name(op), [&](auto tag) {
-      using T = decltype(tag);
-      unary_loop<T, T>(op, out, in, make_functor(tag));
-    });
-  } else {
-    switch_numeric(in.dtype(), op_name(op), [&](auto tag) {
-      using T = decltype(tag);
-      unary_loop<T, T>(op, out, in, make_functor(tag));
-    });
-  }
+  switch_dtype<dtypes_of(K)>(in.dtype(), op_name(op), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using Out = std::conditional_t<K == UnaryKind::Pred, bool, T>;
+    unary_loop<T, Out>(op, out, in, make_functor(tag));
+  });
 }
 
 }  // namespace
 
-void unary_kernel(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) {
+void CpuBackend::unary(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) {
   if (out.numel() == 0) return;
   switch (op) {
 #define EMBER_UNARY_CASE(Name, str, kind, expr, ...)        \
   case UnaryOp::Name:                                       \
     dispatch<UnaryKind::kind>(op, out, in, [&p](auto tag) { \
-      using A = acc_t<decltype(tag)>;                       \
+      using A = acc_t<typename decltype(tag)::type>;        \
       return [p](A x) {                                     \
         (void)p;                                            \
         return expr;                                        \

@@ -42,10 +42,7 @@ void run(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const
     launch_elementwise<Out, T, T>(op_name(op), out, {host_scalar_as(a, compute), host_scalar_as(b, compute)},
                                   F<A>{alpha.to<A>()});
   };
-  if constexpr (K == BinaryKind::Bits)  // the bitwise rows exist for integer and bool types only
-    switch_integral(compute, op_name(op), launch);
-  else
-    switch_all(compute, op_name(op), launch);
+  switch_dtype<dtypes_of(K)>(compute, op_name(op), launch);
 }
 
 struct WhereF {
@@ -57,7 +54,7 @@ struct WhereF {
 
 }  // namespace
 
-void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+void CudaBackend::binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   switch (op) {
 #define EMBER_BINARY_CASE(Name, str, kind, expr, ...) \
   case BinaryOp::Name:                                \
@@ -67,8 +64,8 @@ void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor
   }
 }
 
-void where_kernel(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {
-  switch_all(out.dtype(), "where", [&](auto tag) {
+void CudaBackend::where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {
+  switch_dtype(out.dtype(), "where", [&](auto tag) {
     using T = typename decltype(tag)::type;
     launch_elementwise<T, bool, T, T>("where", out, {cond, a, b}, WhereF{});
   });

@@ -96,7 +96,7 @@ void gemm_cublas(const Tensor& out, Tensor a, Tensor b, double alpha, double bet
 
 }  // namespace
 
-void gemm_kernel(const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta) {
+void CudaBackend::gemm(const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta) {
   if (out.numel() == 0) return;
   DeviceGuard guard(device_index(out));
   // cuBLAS writes C through a leading dimension: a result that is not row-major with unit
@@ -104,12 +104,12 @@ void gemm_kernel(const Tensor& out, const Tensor& a, const Tensor& b, double alp
   const bool out_ok = (out.size(2) == 1 || out.stride(2) == 1) && (out.size(1) == 1 || out.stride(1) >= out.size(2));
   if (!out_ok) {
     Tensor tmp = beta == 0 ? empty_tensor(out.sizes(), out.dtype(), out.device()) : dense_copy(out);
-    gemm_kernel(tmp, a, b, alpha, beta);
-    copy_kernel(out, tmp);
+    gemm(tmp, a, b, alpha, beta);
+    copy(out, tmp);
     return;
   }
   if (out.is_floating_point()) return gemm_cublas(out, a, b, alpha, beta);
-  switch_all(out.dtype(), "matmul", [&](auto tag) {
+  switch_dtype(out.dtype(), "matmul", [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_integral<T>::value) {
       const int64_t B = out.size(0), M = out.size(1), N = out.size(2), K = a.size(2);

@@ -1,6 +1,6 @@
 // What every CUDA kernel file shares: error checks, the device guard, the device element types
-// and their conversions (the same rules as the CPU's cast.h), the dtype switch, and launch
-// sizes. See docs/cuda.md for the kernel machinery built on top (elementwise.cuh).
+// (their conversions and the dtype table are the backend's, written once), and launch sizes.
+// See docs/cuda.md for the kernel machinery built on top (elementwise.cuh).
 #pragma once
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -11,10 +11,28 @@
 #include <type_traits>
 
 #include "backend/backend.h"
+#include "backend/convert.h"
+#include "backend/dtype_switch.h"
 #include "core/check.h"
 #include "cuda/runtime.h"
 
 namespace ember {
+
+// The device's 16-bit floats (the same bits as the host's Half and BFloat16) convert through
+// float, and compute in it (acc_t); backend/convert.h has the one set of conversion rules.
+template <>
+struct Float16Traits<__half> {
+  static constexpr bool value = true;
+  static __host__ __device__ __forceinline__ float to_float(__half h) { return __half2float(h); }
+  static __host__ __device__ __forceinline__ __half from_float(float f) { return __float2half_rn(f); }
+};
+template <>
+struct Float16Traits<__nv_bfloat16> {
+  static constexpr bool value = true;
+  static __host__ __device__ __forceinline__ float to_float(__nv_bfloat16 h) { return __bfloat162float(h); }
+  static __host__ __device__ __forceinline__ __nv_bfloat16 from_float(float f) { return __float2bfloat16_rn(f); }
+};
+
 namespace cuda {
 
 // Reports a failed launch (bad configuration, missing kernel image for this GPU) as an Error
@@ -33,127 +51,32 @@ inline unsigned blocks_for(int64_t n, int64_t per_block) {
   return static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>(b, int64_t(1) << 20)));
 }
 
-// ---- Element types on the device: Half and BFloat16 are stored as __half / __nv_bfloat16
-// (same bits) and computed in float, like on the CPU.
-template <typename T>
-struct AccType {
-  using type = T;
-};
-template <>
-struct AccType<__half> {
-  using type = float;
-};
-template <>
-struct AccType<__nv_bfloat16> {
-  using type = float;
-};
-template <typename T>
-using acc_t = typename AccType<T>::type;
-
-template <typename T>
-struct TypeTag {
-  using type = T;
-};
-
 // Storage -> compute type.
 template <typename T>
 __device__ __forceinline__ acc_t<T> load_acc(const T* p) {
-  if constexpr (std::is_same<T, __half>::value)
-    return __half2float(*p);
-  else if constexpr (std::is_same<T, __nv_bfloat16>::value)
-    return __bfloat162float(*p);
-  else
-    return *p;
+  return convert<acc_t<T>>(*p);
 }
 
-// Any compute value -> storage type To, with cpu::convert's rules: NaN and out-of-range floats
-// going to integers pass through int64 (NaN gives 0), bool is `!= 0`.
-template <typename To, typename From>
-__device__ __forceinline__ To convert(From v) {
-  if constexpr (std::is_same<To, From>::value) {
-    return v;
-  } else if constexpr (std::is_same<From, __half>::value || std::is_same<From, __nv_bfloat16>::value) {
-    return convert<To>(load_acc(&v));
-  } else if constexpr (std::is_same<To, __half>::value) {
-    return __float2half_rn(static_cast<float>(v));
-  } else if constexpr (std::is_same<To, __nv_bfloat16>::value) {
-    return __float2bfloat16_rn(static_cast<float>(v));
-  } else if constexpr (std::is_same<To, bool>::value) {
-    return v != From(0);
-  } else if constexpr (std::is_floating_point<From>::value && std::is_integral<To>::value) {
-    if (!(v > -9.2233720368547758e18 && v < 9.2233720368547758e18)) return To(0);
-    return static_cast<To>(static_cast<int64_t>(v));
-  } else {
-    return static_cast<To>(v);
-  }
-}
+// ---- The dtype switch of the CUDA kernels (the one table of backend/dtype_switch.h): calls
+// fn(TypeTag<T>{}) with T the device storage type of d.
+template <DType D>
+struct DeviceType : HostType<D> {};
+template <>
+struct DeviceType<kFloat16> {
+  using type = __half;
+};
+template <>
+struct DeviceType<kBFloat16> {
+  using type = __nv_bfloat16;
+};
+struct CudaTypes {
+  template <DType D>
+  using of = typename DeviceType<D>::type;
+};
 
-// ---- The dtype switch of the CUDA kernels: calls fn(TypeTag<T>{}) with T the device storage
-// type of d.
-template <typename Fn>
-void switch_all(DType d, const char* op, Fn&& fn) {
-  switch (d) {
-    case kFloat32:
-      return fn(TypeTag<float>{});
-    case kFloat64:
-      return fn(TypeTag<double>{});
-    case kFloat16:
-      return fn(TypeTag<__half>{});
-    case kBFloat16:
-      return fn(TypeTag<__nv_bfloat16>{});
-    case kInt32:
-      return fn(TypeTag<int32_t>{});
-    case kInt64:
-      return fn(TypeTag<int64_t>{});
-    case kUInt8:
-      return fn(TypeTag<uint8_t>{});
-    case kBool:
-      return fn(TypeTag<bool>{});
-  }
-  EMBER_FAIL(TypeError, "{}: unsupported dtype on cuda", op);
-}
-
-template <typename Fn>
-void switch_float(DType d, const char* op, Fn&& fn) {
-  switch (d) {
-    case kFloat32:
-      return fn(TypeTag<float>{});
-    case kFloat64:
-      return fn(TypeTag<double>{});
-    case kFloat16:
-      return fn(TypeTag<__half>{});
-    case kBFloat16:
-      return fn(TypeTag<__nv_bfloat16>{});
-    default:
-      break;
-  }
-  EMBER_FAIL(TypeError, "{}: not implemented for dtype {} on cuda (expected a floating point dtype)", op,
-             dtype_name(d));
-}
-
-// The integer dtypes and bool (the bitwise ops).
-template <typename Fn>
-void switch_integral(DType d, const char* op, Fn&& fn) {
-  switch (d) {
-    case kInt32:
-      return fn(TypeTag<int32_t>{});
-    case kInt64:
-      return fn(TypeTag<int64_t>{});
-    case kUInt8:
-      return fn(TypeTag<uint8_t>{});
-    case kBool:
-      return fn(TypeTag<bool>{});
-    default:
-      break;
-  }
-  EMBER_FAIL(TypeError, "{}: not implemented for dtype {} on cuda (expected an integer or bool dtype)", op,
-             dtype_name(d));
-}
-
-template <typename Fn>
-void switch_numeric(DType d, const char* op, Fn&& fn) {
-  if (d == kBool) EMBER_FAIL(TypeError, "{}: not implemented for dtype bool on cuda", op);
-  switch_all(d, op, std::forward<Fn>(fn));
+template <DTypeSet Set = DTypeSet::All, typename Fn>
+void switch_dtype(DType d, const char* op, Fn&& fn) {
+  switch_dtype_of<CudaTypes, Set>(d, op, "cuda", std::forward<Fn>(fn));
 }
 
 // The CUDA device a tensor lives on ("cuda" without an index means cuda:0, as in Device's ==).

@@ -27,7 +27,7 @@ struct FillF {
 
 }  // namespace
 
-void copy_kernel(const Tensor& dst, const Tensor& src) {
+void CudaBackend::copy(const Tensor& dst, const Tensor& src) {
   if (dst.numel() == 0) return;
   if (dst.dtype() == src.dtype() && dst.is_contiguous() && src.is_contiguous() && src.is_cuda()) {
     if (dst.impl()->data() == src.impl()->data()) return;  // x.copy_(x): overlapping memcpy is undefined
@@ -55,20 +55,20 @@ void copy_kernel(const Tensor& dst, const Tensor& src) {
         return raw(uint64_t{});
     }
   }
-  switch_all(dst.dtype(), "copy_", [&](auto to_tag) {
+  switch_dtype(dst.dtype(), "copy_", [&](auto to_tag) {
     using To = typename decltype(to_tag)::type;
-    switch_all(src.dtype(), "copy_", [&](auto from_tag) {
+    switch_dtype(src.dtype(), "copy_", [&](auto from_tag) {
       using From = typename decltype(from_tag)::type;
       launch_elementwise<To, From>("copy_", dst, {src}, Identity{});
     });
   });
 }
 
-void fill_kernel(const Tensor& dst, const Scalar& value) {
+void CudaBackend::fill(const Tensor& dst, const Scalar& value) {
   if (dst.numel() == 0) return;
   Tensor host = empty_tensor(Shape{}, dst.dtype(), Device(kCPU));
   backend_for(kCPU).fill(host, value);
-  switch_all(dst.dtype(), "fill_", [&](auto tag) {
+  switch_dtype(dst.dtype(), "fill_", [&](auto tag) {
     using T = typename decltype(tag)::type;
     FillF<T> f{0};
     std::memcpy(&f.bits, host.impl()->data(), sizeof(T));

@@ -88,7 +88,7 @@ __global__ void nonzero_write_kernel(int64_t n, Sizes sizes, const int64_t* flag
 
 }  // namespace
 
-void index_gather_kernel(const Tensor& out, const Tensor& src, const Tensor& offsets) {
+void CudaBackend::index_gather(const Tensor& out, const Tensor& src, const Tensor& offsets) {
   const int64_t n = out.numel();
   if (n == 0) return;
   Geometry<3> g = make_geometry<3>("index", {&out, &src, &offsets});
@@ -115,12 +115,12 @@ void index_gather_kernel(const Tensor& out, const Tensor& src, const Tensor& off
   check_launch("index");
 }
 
-void index_scatter_kernel(const Tensor& dst, const Tensor& src, const Tensor& offsets, bool accumulate) {
+void CudaBackend::index_scatter(const Tensor& dst, const Tensor& src, const Tensor& offsets, bool accumulate) {
   const int64_t n = src.numel();
   if (n == 0) return;
   Geometry<3> g = make_geometry<3>("index_put_", {&dst, &src, &offsets});
   DeviceGuard guard(device_index(dst));
-  switch_all(dst.dtype(), "index_put_", [&](auto tag) {
+  switch_dtype(dst.dtype(), "index_put_", [&](auto tag) {
     using T = typename decltype(tag)::type;
     scatter_kernel<T><<<blocks_for(n, kBlock), kBlock, 0, stream()>>>(n, g, dst.impl()->data(), src.impl()->data(),
                                                                       offsets.impl()->data(), accumulate);
@@ -129,7 +129,7 @@ void index_scatter_kernel(const Tensor& dst, const Tensor& src, const Tensor& of
 }
 
 // Flags, an inclusive scan of them (CUB) giving each hit its row, then the row's indices.
-Tensor nonzero_kernel(const Tensor& in) {
+Tensor CudaBackend::nonzero(const Tensor& in) {
   const int64_t nd = in.dim(), n = in.numel();
   EMBER_CHECK(nd <= kMaxNonzeroDims, ShapeError, "nonzero: at most {} dims on cuda, got shape {}", kMaxNonzeroDims,
               in.sizes().str());
@@ -138,7 +138,7 @@ Tensor nonzero_kernel(const Tensor& in) {
   DeviceGuard guard(device);
   Tensor c = dense(in);
   Tensor flags = empty_tensor({n}, kInt64, in.device()), positions = empty_tensor({n}, kInt64, in.device());
-  switch_all(in.dtype(), "nonzero", [&](auto tag) {
+  switch_dtype(in.dtype(), "nonzero", [&](auto tag) {
     using T = typename decltype(tag)::type;
     nonzero_flags_kernel<T><<<blocks_for(n, kBlock), kBlock, 0, stream()>>>(n, data_of<T>(c), data_of<int64_t>(flags));
   });

@@ -122,14 +122,14 @@ __global__ void log_softmax_nll_kernel(int64_t rows, int64_t n, int64_t row_stri
 
 }  // namespace
 
-bool log_softmax_nll_kernel(const Tensor& losses, const Tensor& logits, const Tensor& target) {
+bool CudaBackend::log_softmax_nll(const Tensor& losses, const Tensor& logits, const Tensor& target) {
   if (logits.dim() != 2 || logits.stride(1) != 1 || !losses.is_contiguous() || !logits.is_floating_point() ||
       target.device() != logits.device() || target.dtype() != kInt64)
     return false;
   const int64_t rows = logits.size(0), n = logits.size(1);
   if (rows == 0) return true;
   DeviceGuard guard(device_index(logits));
-  switch_float(logits.dtype(), "cross_entropy", [&](auto tag) {
+  switch_dtype<DTypeSet::Floating>(logits.dtype(), "cross_entropy", [&](auto tag) {
     using T = typename decltype(tag)::type;
     const int threads = static_cast<int>(std::min<int64_t>(512, std::max<int64_t>(32, (n + 31) / 32 * 32)));
     log_softmax_nll_kernel<T>
@@ -141,14 +141,14 @@ bool log_softmax_nll_kernel(const Tensor& losses, const Tensor& logits, const Te
   return true;
 }
 
-void scan_kernel(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) {
+void CudaBackend::scan(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) {
   if (in.numel() == 0) return;
   const char* name = op == ScanOp::CumSum ? "cumsum" : "cumprod";
   Tensor os = make_view(out, layout_of(out).select(dim, 0)), is = make_view(in, layout_of(in).select(dim, 0));
   Geometry<2> g = make_geometry<2>(name, {&os, &is});
   const int64_t lines = os.numel(), n = in.size(dim);
   DeviceGuard guard(device_index(in));
-  switch_all(in.dtype(), name, [&](auto tag) {
+  switch_dtype(in.dtype(), name, [&](auto tag) {
     using T = typename decltype(tag)::type;
     const int64_t es = sizeof(T);
     scan_kernel_impl<T><<<blocks_for(lines, kBlock), kBlock, 0, stream()>>>(lines, n, out.stride(dim) * es,
@@ -158,14 +158,14 @@ void scan_kernel(ScanOp op, const Tensor& out, const Tensor& in, int64_t dim) {
   });
 }
 
-void softmax_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool log) {
+void CudaBackend::softmax(const Tensor& out, const Tensor& in, int64_t dim, bool log) {
   if (in.numel() == 0) return;
   const char* name = log ? "log_softmax" : "softmax";
   Tensor os = make_view(out, layout_of(out).select(dim, 0)), is = make_view(in, layout_of(in).select(dim, 0));
   Geometry<2> g = make_geometry<2>(name, {&os, &is});
   const int64_t lines = os.numel(), n = in.size(dim);
   DeviceGuard guard(device_index(in));
-  switch_float(in.dtype(), name, [&](auto tag) {
+  switch_dtype<DTypeSet::Floating>(in.dtype(), name, [&](auto tag) {
     using T = typename decltype(tag)::type;
     const int64_t es = sizeof(T);
     if (in.stride(dim) == 1 && out.stride(dim) == 1) {

@@ -83,20 +83,21 @@ void launch_random(const char* op, const Tensor& out, Dist dist, double a, doubl
 
 }  // namespace
 
-void uniform_kernel(const Tensor& out, double from, double to) {
-  switch_float(out.dtype(), "uniform_", [&](auto tag) {
+void CudaBackend::uniform(const Tensor& out, double from, double to) {
+  switch_dtype<DTypeSet::Floating>(out.dtype(), "uniform_", [&](auto tag) {
     launch_random<typename decltype(tag)::type>("uniform_", out, Dist::Uniform, from, to);
   });
 }
 
-void normal_kernel(const Tensor& out, double mean, double std) {
-  switch_float(out.dtype(), "normal_",
-               [&](auto tag) { launch_random<typename decltype(tag)::type>("normal_", out, Dist::Normal, mean, std); });
+void CudaBackend::normal(const Tensor& out, double mean, double std) {
+  switch_dtype<DTypeSet::Floating>(out.dtype(), "normal_", [&](auto tag) {
+    launch_random<typename decltype(tag)::type>("normal_", out, Dist::Normal, mean, std);
+  });
 }
 
-void randint_kernel(const Tensor& out, int64_t low, int64_t high) {
+void CudaBackend::randint(const Tensor& out, int64_t low, int64_t high) {
   EMBER_CHECK(high > low, ValueError, "randint: expected low < high, got low={} and high={}", low, high);
-  switch_all(out.dtype(), "randint", [&](auto tag) {
+  switch_dtype(out.dtype(), "randint", [&](auto tag) {
     launch_random<typename decltype(tag)::type>("randint", out, Dist::Randint, 0, 0, low, high);
   });
 }

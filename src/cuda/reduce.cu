@@ -240,7 +240,7 @@ void run_reduce(const char* op, const Tensor& out, const Tensor& in) {
 
 template <template <typename> class R>
 void reduce_all_types(const char* op, const Tensor& out, const Tensor& in) {
-  switch_all(in.dtype(), op, [&](auto tag) {
+  switch_dtype(in.dtype(), op, [&](auto tag) {
     using T = typename decltype(tag)::type;
     using A = acc_t<T>;
     run_reduce<T, A, R<A>>(op, out, in);
@@ -289,7 +289,7 @@ __global__ void arg_reduce_kernel(int64_t lines, int64_t n, int64_t stride, Geom
 
 }  // namespace
 
-void reduce_kernel(ReduceOp op, const Tensor& out, const Tensor& in) {
+void CudaBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& in) {
   switch (op) {
     case ReduceOp::Sum:
       return reduce_all_types<SumOp>("sum", out, in);
@@ -306,7 +306,7 @@ void reduce_kernel(ReduceOp op, const Tensor& out, const Tensor& in) {
   }
 }
 
-void arg_reduce_kernel(bool is_max, const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim) {
+void CudaBackend::arg_reduce(bool is_max, const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim) {
   if (in.numel() == 0) return;
   const char* op = is_max ? "argmax" : "argmin";
   Tensor vs = make_view(values, layout_of(values).select(dim, 0));
@@ -315,7 +315,7 @@ void arg_reduce_kernel(bool is_max, const Tensor& values, const Tensor& indices,
   Geometry<3> g = make_geometry<3>(op, {&vs, &is, &xs});
   const int64_t lines = vs.numel(), n = in.size(dim);
   DeviceGuard guard(device_index(in));
-  switch_all(in.dtype(), op, [&](auto tag) {
+  switch_dtype(in.dtype(), op, [&](auto tag) {
     using T = typename decltype(tag)::type;
     arg_reduce_kernel<T><<<blocks_for(lines * 32, kBlock), kBlock, 0, stream()>>>(
         lines, n, in.stride(dim) * int64_t(sizeof(T)), g, values.impl()->data(), indices.impl()->data(),

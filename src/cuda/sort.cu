@@ -37,7 +37,8 @@ __global__ void prepare_kernel(int64_t total, int64_t n, int64_t segments, const
 }
 
 template <typename T>
-void sort_lines(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim, bool descending) {
+void sort_lines(CudaBackend& backend, const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim,
+                bool descending) {
   using K = key_t<T>;
   const int64_t n = in.size(dim), total = in.numel(), segments = total / n;
   EMBER_CHECK(total <= std::numeric_limits<int>::max(), ShapeError, "sort: at most 2^31 - 1 elements on cuda, got {}",
@@ -77,18 +78,18 @@ void sort_lines(const Tensor& values, const Tensor& indices, const Tensor& in, i
   Tensor sorted = empty_tensor(x.sizes(), dt, dev);
   Layout row_starts = layout_of(x);
   row_starts.strides[last] = 0;
-  index_gather_kernel(sorted, make_view(x, row_starts), order);
-  copy_kernel(values, make_view(sorted, layout_of(sorted).transpose(dim, last)));
-  copy_kernel(indices, make_view(order, layout_of(order).transpose(dim, last)));
+  backend.index_gather(sorted, make_view(x, row_starts), order);
+  backend.copy(values, make_view(sorted, layout_of(sorted).transpose(dim, last)));
+  backend.copy(indices, make_view(order, layout_of(order).transpose(dim, last)));
 }
 
 }  // namespace
 
-void sort_kernel(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim, bool descending) {
+void CudaBackend::sort(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim, bool descending) {
   if (in.numel() == 0) return;
-  switch_all(in.dtype(), "sort", [&](auto tag) {
+  switch_dtype(in.dtype(), "sort", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    sort_lines<T>(values, indices, in, dim, descending);
+    sort_lines<T>(*this, values, indices, in, dim, descending);
   });
 }
 

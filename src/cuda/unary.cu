@@ -24,19 +24,12 @@ void run(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) 
     using Out = std::conditional_t<K == UnaryKind::Pred, bool, T>;
     launch_elementwise<Out, T>(op_name(op), out, {in}, F<acc_t<T>>{p});
   };
-  if constexpr (K == UnaryKind::Pred)
-    switch_all(in.dtype(), op_name(op), launch);
-  else if constexpr (K == UnaryKind::Bits)
-    switch_integral(in.dtype(), op_name(op), launch);
-  else if constexpr (K == UnaryKind::Float)
-    switch_float(in.dtype(), op_name(op), launch);
-  else
-    switch_numeric(in.dtype(), op_name(op), launch);
+  switch_dtype<dtypes_of(K)>(in.dtype(), op_name(op), launch);
 }
 
 }  // namespace
 
-void unary_kernel(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) {
+void CudaBackend::unary(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) {
   switch (op) {
 #define EMBER_UNARY_CASE(Name, str, kind, expr, ...) \
   case UnaryOp::Name:                                \

@@ -1,6 +1,6 @@
 // Gather/scatter front ends: index_select, gather, scatter(_add), index_add, masked ops,
 // nonzero, one_hot, sort and topk. Each index form becomes a tensor of element offsets plus
-// a strided view, and runs on the backend's two offset kernels (see dispatch.h).
+// a strided view, and runs on the backend's two offset kernels (see backend/backend.h).
 #include <algorithm>
 
 #include "autograd/formulas.h"

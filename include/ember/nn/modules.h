@@ -1,4 +1,4 @@
-// The layers of api.md section 8, each a Module used through std::shared_ptr and initialised
+// The layers of docs/api.md section 8, each a Module used through std::shared_ptr and initialised
 // like PyTorch's. Their arithmetic lives in nn::functional; these hold parameters and state.
 #pragma once
 #include <initializer_list>
