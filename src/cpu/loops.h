@@ -13,38 +13,31 @@
 namespace ember {
 namespace cpu {
 
-// Calls inner over the linear range [begin, end) of the plan's iteration space.
+// Calls inner over the linear range [begin, end) of the plan's iteration space, a row of dim 0
+// at a time: the offsets of begin come from the plan's walk, the later rows' by stepping.
 template <typename Inner>
 void plan_range(const StridedPlan& p, int64_t begin, int64_t end, Inner&& inner) {
   const int nops = p.nops;
   char* ptrs[kMaxOperands];
-  int64_t idx[kMaxDims];
   if (p.ndim == 0) {
     for (int k = 0; k < nops; ++k) ptrs[k] = p.data[k];
     int64_t zero[kMaxOperands] = {};
     inner(ptrs, zero, end - begin);
     return;
   }
-  // Multi-index of begin.
-  int64_t rem = begin;
-  for (int d = 0; d < p.ndim; ++d) {
-    idx[d] = rem % p.sizes[d];
-    rem /= p.sizes[d];
-  }
-  int64_t pos = begin;
-  while (pos < end) {
-    for (int k = 0; k < nops; ++k) {
-      int64_t off = 0;
-      for (int d = 0; d < p.ndim; ++d) off += idx[d] * p.strides[d][k];
-      ptrs[k] = p.data[k] + off;
-    }
-    int64_t n = std::min(p.sizes[0] - idx[0], end - pos);
+  int64_t off[kMaxOperands], idx[kMaxDims];
+  p.offsets(begin, off, nops, idx);
+  for (int64_t pos = begin; pos < end;) {
+    for (int k = 0; k < nops; ++k) ptrs[k] = p.data[k] + off[k];
+    const int64_t n = std::min(p.sizes[0] - idx[0], end - pos);
     inner(ptrs, p.strides[0], n);
     pos += n;
     idx[0] += n;
-    for (int d = 0; d + 1 < p.ndim && idx[d] >= p.sizes[d]; ++d) {
+    for (int k = 0; k < nops; ++k) off[k] += n * p.strides[0][k];
+    for (int d = 0; d + 1 < p.ndim && idx[d] >= p.sizes[d]; ++d) {  // carry into dim d + 1
       idx[d] = 0;
       ++idx[d + 1];
+      for (int k = 0; k < nops; ++k) off[k] += p.strides[d + 1][k] - p.sizes[d] * p.strides[d][k];
     }
   }
 }

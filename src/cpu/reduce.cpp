@@ -60,16 +60,13 @@ A reduce_run(const char* p, int64_t stride, int64_t n) {
 // Reduction over the whole reduced space `red` starting at byte pointer base.
 template <class R, typename A, typename T>
 A reduce_space(const char* base, const ReduceDims& red) {
-  if (red.n == 0) return static_cast<A>(*reinterpret_cast<const T*>(base));
-  int64_t outer = red.numel() / red.size[0];
+  if (red.ndim == 0) return static_cast<A>(*reinterpret_cast<const T*>(base));
+  const int64_t run = red.sizes[0], outer = red.numel() / run;
   A acc = R::identity();
   for (int64_t o = 0; o < outer; ++o) {
-    int64_t in_off = 0, rem = o;
-    for (int i = 1; i < red.n; ++i) {
-      in_off += (rem % red.size[i]) * red.in[i];
-      rem /= red.size[i];
-    }
-    acc = R::combine(acc, reduce_run<R, A, T>(base + in_off, red.in[0], red.size[0]));
+    int64_t off[2];
+    red.offsets(o * run, off);  // the start of run o
+    acc = R::combine(acc, reduce_run<R, A, T>(base + off[kReduceIn], red.strides[0][kReduceIn], run));
   }
   return acc;
 }
@@ -85,8 +82,9 @@ void run_reduce(const Tensor& out, const Tensor& in) {
   if (outputs == 0) return;
 
   // Vertical: kept elements contiguous in input and output, reduced dims outside them.
-  if (kept.n > 0 && red.n > 0 && kept.in[0] == es && kept.out[0] == es && red.in[0] > es) {
-    const int64_t cols = kept.size[0], col_block = 1024;
+  if (kept.ndim > 0 && red.ndim > 0 && kept.strides[0][kReduceIn] == es && kept.strides[0][kReduceOut] == es &&
+      red.strides[0][kReduceIn] > es) {
+    const int64_t cols = kept.sizes[0], col_block = 1024;
     const int64_t col_tiles = (cols + col_block - 1) / col_block;
     const int64_t outer_kept = outputs / cols;
     parallel_for(0, outer_kept * col_tiles, std::max<int64_t>(1, kElementwiseGrain / (col_block * per_output)),
@@ -94,19 +92,16 @@ void run_reduce(const Tensor& out, const Tensor& in) {
                    A total[col_block], part[col_block];
                    for (int64_t t = b; t < e; ++t) {
                      int64_t k = t / col_tiles, c0 = (t % col_tiles) * col_block, nc = std::min(col_block, cols - c0);
-                     int64_t in_off = 0, out_off = 0, rem = k;
-                     for (int i = 1; i < kept.n; ++i) {
-                       in_off += (rem % kept.size[i]) * kept.in[i];
-                       out_off += (rem % kept.size[i]) * kept.out[i];
-                       rem /= kept.size[i];
-                     }
+                     int64_t kept_off[2];
+                     kept.offsets(k * cols, kept_off);  // the start of kept row k
+                     const int64_t in_off = kept_off[kReduceIn], out_off = kept_off[kReduceOut];
                      for (int64_t c = 0; c < nc; ++c) total[c] = R::identity();
                      for (int64_t r0 = 0; r0 < per_output; r0 += kRowBlock) {
                        for (int64_t c = 0; c < nc; ++c) part[c] = R::identity();
                        const int64_t r_end = std::min(per_output, r0 + kRowBlock);
                        int64_t r = r0;
-                       if (red.n == 1) {  // four rows at a time: four memory streams in flight
-                         const int64_t rs = red.in[0];
+                       if (red.ndim == 1) {  // four rows at a time: four memory streams in flight
+                         const int64_t rs = red.strides[0][kReduceIn];
                          for (; r + 4 <= r_end; r += 4) {
                            const T* x0 = reinterpret_cast<const T*>(in_base + in_off + r * rs) + c0;
                            const T* x1 = reinterpret_cast<const T*>(reinterpret_cast<const char*>(x0) + rs);
@@ -119,11 +114,9 @@ void run_reduce(const Tensor& out, const Tensor& in) {
                          }
                        }
                        for (; r < r_end; ++r) {
-                         int64_t roff = 0, rr = r;
-                         for (int i = 0; i < red.n; ++i) {
-                           roff += (rr % red.size[i]) * red.in[i];
-                           rr /= red.size[i];
-                         }
+                         int64_t row_off[2];
+                         red.offsets(r, row_off);
+                         const int64_t roff = row_off[kReduceIn];
                          const T* row = reinterpret_cast<const T*>(in_base + in_off + roff) + c0;
                          for (int64_t c = 0; c < nc; ++c) part[c] = R::combine(part[c], static_cast<A>(row[c]));
                        }
@@ -137,11 +130,13 @@ void run_reduce(const Tensor& out, const Tensor& in) {
   }
 
   // Few outputs over one long contiguous run: split the run over threads.
-  if (outputs < get_num_threads() && red.n == 1 && red.in[0] == es && per_output >= 2 * kElementwiseGrain) {
+  if (outputs < get_num_threads() && red.ndim == 1 && red.strides[0][kReduceIn] == es &&
+      per_output >= 2 * kElementwiseGrain) {
     for (int64_t o = 0; o < outputs; ++o) {
-      int64_t in_off, out_off;
-      kept.offsets(o, in_off, out_off);
-      const char* base = in_base + in_off;
+      int64_t off[2];
+      kept.offsets(o, off);
+      const int64_t out_off = off[kReduceOut];
+      const char* base = in_base + off[kReduceIn];
       int64_t chunks = get_num_threads();
       int64_t per = (per_output / chunks + kBlock - 1) / kBlock * kBlock;
       std::vector<A> partial(static_cast<size_t>(chunks), R::identity());
@@ -162,10 +157,10 @@ void run_reduce(const Tensor& out, const Tensor& in) {
   parallel_for(0, outputs, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(per_output, 1)),
                [&](int64_t b, int64_t e) {
                  for (int64_t o = b; o < e; ++o) {
-                   int64_t in_off, out_off;
-                   kept.offsets(o, in_off, out_off);
-                   A acc = per_output == 0 ? R::identity() : reduce_space<R, A, T>(in_base + in_off, red);
-                   *reinterpret_cast<T*>(out_base + out_off) = static_cast<T>(acc);
+                   int64_t off[2];
+                   kept.offsets(o, off);
+                   A acc = per_output == 0 ? R::identity() : reduce_space<R, A, T>(in_base + off[kReduceIn], red);
+                   *reinterpret_cast<T*>(out_base + off[kReduceOut]) = static_cast<T>(acc);
                  }
                });
 }

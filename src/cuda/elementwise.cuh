@@ -30,32 +30,16 @@ namespace cuda {
 constexpr int kMaxGpuDims = 12;
 constexpr int kVec = 4;
 
+// The coalesced space of the operands (backend/strided.h), packed into a kernel argument.
 template <int N>
-struct Geometry {
-  int ndim = 0;
+struct Geometry : StridedDims<N, kMaxGpuDims> {
   bool index32 = false;  // every linear index fits 32 bits: divide in 32 bits, 3-4x cheaper
-  int64_t sizes[kMaxGpuDims];
-  int64_t strides[kMaxGpuDims][N];  // bytes; operand 0 is the output
 
   __device__ __forceinline__ void offsets(int64_t linear, int64_t* off) const {
-#pragma unroll
-    for (int k = 0; k < N; ++k) off[k] = 0;
-    if (index32) {
-      uint32_t rest = static_cast<uint32_t>(linear);
-      for (int d = 0; d < ndim; ++d) {
-        const uint32_t size = static_cast<uint32_t>(sizes[d]), idx = rest % size;
-        rest /= size;
-#pragma unroll
-        for (int k = 0; k < N; ++k) off[k] += int64_t(idx) * strides[d][k];
-      }
-      return;
-    }
-    for (int d = 0; d < ndim; ++d) {
-      const int64_t idx = linear % sizes[d];
-      linear /= sizes[d];
-#pragma unroll
-      for (int k = 0; k < N; ++k) off[k] += idx * strides[d][k];
-    }
+    if (index32)
+      StridedDims<N, kMaxGpuDims>::offsets(static_cast<uint32_t>(linear), off);
+    else
+      StridedDims<N, kMaxGpuDims>::offsets(linear, off);
   }
 };
 

@@ -72,33 +72,16 @@ struct AnyOp {
   __device__ __forceinline__ A operator()(A a, A x) const { return A(a || x); }
 };
 
-// ---- Packed iteration spaces (byte strides).
-struct KeptSpace {
-  int n = 0;
-  int64_t size[kMaxGpuDims], in[kMaxGpuDims], out[kMaxGpuDims];
-  __device__ __forceinline__ void offsets(int64_t idx, int64_t& in_off, int64_t& out_off) const {
-    in_off = out_off = 0;
-    for (int i = 0; i < n; ++i) {
-      const int64_t k = idx % size[i];
-      idx /= size[i];
-      in_off += k * in[i];
-      out_off += k * out[i];
-    }
-  }
-};
-struct ReducedSpace {
-  int n = 0;
-  int64_t size[kMaxGpuDims], in[kMaxGpuDims];
-  __device__ __forceinline__ int64_t offset(int64_t r) const {
-    if (n == 1) return r * in[0];
-    int64_t off = 0;
-    for (int i = 0; i < n; ++i) {
-      off += (r % size[i]) * in[i];
-      r /= size[i];
-    }
-    return off;
-  }
-};
+// ---- The kept and reduced spaces of backend/reduce_dims.h, packed into kernel arguments.
+using Space = StridedDims<2, kMaxGpuDims>;
+
+// Byte offset in the input of reduced element r.
+__device__ __forceinline__ int64_t reduced_offset(const Space& red, int64_t r) {
+  if (red.ndim == 1) return r * red.strides[0][kReduceIn];
+  int64_t off[2];
+  red.offsets(r, off, 1);
+  return off[kReduceIn];
+}
 
 // Where a kernel's result goes: straight to the output (converted to T), or to
 // partial[output * splits + split] in the compute type.
@@ -116,47 +99,51 @@ struct Sink {
 };
 
 template <typename T, typename A, typename R>
-__global__ void reduce_inner_kernel(int64_t outputs, int64_t per_output, int64_t per_split, KeptSpace kept,
-                                    ReducedSpace red, const char* in, Sink<T, A> sink) {
+__global__ void reduce_inner_kernel(int64_t outputs, int64_t per_output, int64_t per_split, Space kept, Space red,
+                                    const char* in, Sink<T, A> sink) {
   const R combine;
   const int split = blockIdx.y;
   const int64_t r0 = split * per_split, r1 = min(per_output, r0 + per_split);
   const int64_t step = blockDim.x;
   for (int64_t o = blockIdx.x; o < outputs; o += gridDim.x) {
-    int64_t in_off, out_off;
-    kept.offsets(o, in_off, out_off);
+    int64_t off[2];
+    kept.offsets(o, off);
+    const int64_t in_off = off[kReduceIn], out_off = off[kReduceOut];
     const char* base = in + in_off;
     A acc[4] = {R::identity(), R::identity(), R::identity(), R::identity()};
     int64_t r = r0 + threadIdx.x;
     for (; r + 3 * step < r1; r += 4 * step)  // four loads in flight per thread
 #pragma unroll
       for (int j = 0; j < 4; ++j)
-        acc[j] = combine(acc[j], load_acc(reinterpret_cast<const T*>(base + red.offset(r + j * step))));
-    for (; r < r1; r += step) acc[0] = combine(acc[0], load_acc(reinterpret_cast<const T*>(base + red.offset(r))));
+        acc[j] = combine(acc[j], load_acc(reinterpret_cast<const T*>(base + reduced_offset(red, r + j * step))));
+    for (; r < r1; r += step)
+      acc[0] = combine(acc[0], load_acc(reinterpret_cast<const T*>(base + reduced_offset(red, r))));
     A v = block_reduce(combine(combine(acc[0], acc[1]), combine(acc[2], acc[3])), R::identity(), combine);
     if (threadIdx.x == 0) sink.write(o, out_off, split, v);
   }
 }
 
 template <typename T, typename A, typename R>
-__global__ void reduce_outer_kernel(int64_t outputs, int64_t per_output, int64_t per_split, KeptSpace kept,
-                                    ReducedSpace red, const char* in, Sink<T, A> sink) {
+__global__ void reduce_outer_kernel(int64_t outputs, int64_t per_output, int64_t per_split, Space kept, Space red,
+                                    const char* in, Sink<T, A> sink) {
   const R combine;
   const int split = blockIdx.y;
   const int64_t r0 = split * per_split, r1 = min(per_output, r0 + per_split);
   for (int64_t o : grid_stride(outputs)) {
-    int64_t in_off, out_off;
-    kept.offsets(o, in_off, out_off);
+    int64_t off[2];
+    kept.offsets(o, off);
+    const int64_t in_off = off[kReduceIn], out_off = off[kReduceOut];
     const char* base = in + in_off;
     A acc = R::identity();
-    for (int64_t r = r0; r < r1; ++r) acc = combine(acc, load_acc(reinterpret_cast<const T*>(base + red.offset(r))));
+    for (int64_t r = r0; r < r1; ++r)
+      acc = combine(acc, load_acc(reinterpret_cast<const T*>(base + reduced_offset(red, r))));
     sink.write(o, out_off, split, acc);
   }
 }
 
 // A warp per output combines its partials in split order.
 template <typename T, typename A, typename R>
-__global__ void reduce_partials_kernel(int64_t outputs, int splits, const A* partial, KeptSpace kept, char* out) {
+__global__ void reduce_partials_kernel(int64_t outputs, int splits, const A* partial, Space kept, char* out) {
   const R combine;
   const int lane = threadIdx.x % 32;
   for (int64_t o : grid_stride_warps(outputs)) {
@@ -164,23 +151,26 @@ __global__ void reduce_partials_kernel(int64_t outputs, int splits, const A* par
     for (int s = lane; s < splits; s += 32) acc = combine(acc, partial[o * splits + s]);
     acc = warp_reduce(acc, combine);
     if (lane == 0) {
-      int64_t in_off, out_off;
-      kept.offsets(o, in_off, out_off);
+      int64_t off[2];
+      kept.offsets(o, off);
+      const int64_t out_off = off[kReduceOut];
       *reinterpret_cast<T*>(out + out_off) = convert<T>(acc);
     }
   }
 }
 
-template <typename Space>
-void pack(Space& s, const ReduceDims& d, const char* op, const Tensor& in) {
-  EMBER_CHECK(d.n <= kMaxGpuDims, ShapeError, "{}: cuda reductions support at most {} non-mergeable dims, got shape {}",
-              op, kMaxGpuDims, in.sizes().str());
-  s.n = d.n;
-  for (int i = 0; i < d.n; ++i) {
-    s.size[i] = d.size[i];
-    s.in[i] = d.in[i];
-    if constexpr (std::is_same<Space, KeptSpace>::value) s.out[i] = d.out[i];
+Space pack(const ReduceDims& d, const char* op, const Tensor& in) {
+  EMBER_CHECK(d.ndim <= kMaxGpuDims, ShapeError,
+              "{}: cuda reductions support at most {} non-mergeable dims, got shape {}", op, kMaxGpuDims,
+              in.sizes().str());
+  Space s;
+  s.ndim = d.ndim;
+  for (int i = 0; i < d.ndim; ++i) {
+    s.sizes[i] = d.sizes[i];
+    s.strides[i][kReduceIn] = d.strides[i][kReduceIn];
+    s.strides[i][kReduceOut] = d.strides[i][kReduceOut];
   }
+  return s;
 }
 
 template <typename T, typename A, typename R>
@@ -189,17 +179,15 @@ void run_reduce(const char* op, const Tensor& out, const Tensor& in) {
   split_reduction_dims(out, in, kept_dims, red_dims);
   const int64_t outputs = kept_dims.numel(), per_output = red_dims.numel();
   if (outputs == 0) return;
-  KeptSpace kept;
-  ReducedSpace red;
-  pack(kept, kept_dims, op, in);
-  pack(red, red_dims, op, in);
+  const Space kept = pack(kept_dims, op, in), red = pack(red_dims, op, in);
   const int device = device_index(out);
   DeviceGuard guard(device);
   const int64_t sms = sm_count(device), es = sizeof(T);
   // A thread per output also for short reductions (sum(-1) of [1e6, 4]): a block each would
   // leave most of its threads idle.
   const bool outer =
-      (kept.n > 0 && red.n > 0 && kept.in[0] == es && red.in[0] > es) || (kept.n > 0 && per_output <= 16);
+      (kept.ndim > 0 && red.ndim > 0 && kept.strides[0][kReduceIn] == es && red.strides[0][kReduceIn] > es) ||
+      (kept.ndim > 0 && per_output <= 16);
 
   int64_t splits = 1;
   int threads = kBlock;
