@@ -430,7 +430,7 @@ TEST(GradCheckCoverage, EveryDifferentiableOpHasACheck) {
   std::set<std::string> pending;
   for (const auto& row : not_implemented()) pending.insert(row.first);
   int differentiable = 0;
-#define EMBER_CHECK_UNARY_ROW(Name, str, kind, expr, deriv)                                             \
+#define EMBER_CHECK_UNARY_ROW(Name, str, kind, expr, saves, deriv)                                             \
   if (std::string(#deriv) != "NotDifferentiable") {                                                     \
     ++differentiable;                                                                                   \
     EXPECT_TRUE(checked.count(str)) << "unary op " << str << " is differentiable but has no gradcheck"; \

@@ -62,6 +62,38 @@ TEST_F(Recording, WithoutGradNothingIsRecorded) {
             0u);
 }
 
+// The saves column of the unary rows: floor keeps nothing, exp keeps its output, log its input.
+TEST(SavedTensors, UnaryNodesKeepOnlyWhatBackwardReads) {
+  Tensor x = randn({64}, kFloat64).requires_grad_();
+  auto storages_kept_by = [&](Tensor (*op)(const Tensor&)) {
+    Tensor t = x * 2;  // a fresh storage, recorded without saving it
+    Tensor y = op(t);
+    const int64_t before = memory::live_storages();
+    t = Tensor();
+    return memory::live_storages() - before;  // -1 when the node did not keep t
+  };
+  EXPECT_EQ(storages_kept_by([](const Tensor& t) { return floor(t); }), -1);
+  EXPECT_EQ(storages_kept_by([](const Tensor& t) { return neg(t); }), -1);
+  EXPECT_EQ(storages_kept_by([](const Tensor& t) { return exp(t); }), -1);  // keeps y, not t
+  EXPECT_EQ(storages_kept_by([](const Tensor& t) { return log(t); }), 0);   // keeps t
+  // Backward through the kept output, and through it twice (double backward re-attaches y).
+  Tensor y = tanh(x);
+  Tensor g = autograd::grad({y.sum()}, {x}, {}, false, true)[0];
+  ember_test::expect_values(g, (1 - tanh(x).square()).to_vector<double>(), 1e-12);
+  Tensor gg = autograd::grad({g.sum()}, {x})[0];
+  ember_test::expect_values(gg, (tanh(x) * (1 - tanh(x).square()) * -2).to_vector<double>(), 1e-12);
+}
+
+// As in PyTorch: exp keeps its output, so writing to that output in place invalidates backward.
+TEST(SavedTensors, ModifiedOutputIsRefused) {
+  Tensor x = randn({3, 5}, kFloat64).requires_grad_();
+  Tensor y = x.exp();
+  y.index_add_(1, tensor({4, 4, 0, 1}, kInt64), ones({3, 4}, kFloat64), 0.5);
+  EXPECT_THROW_MSG((y * y).sum().backward(), Error,
+                   "modified by an inplace operation: [float64 [3, 5]] is at version 1; expected version 0 instead "
+                   "(saved by ExpBackward)");
+}
+
 // Scales its input in place and returns it, declaring the change with mark_dirty.
 struct ScaleInPlace : autograd::Function<ScaleInPlace> {
   static Tensor forward(autograd::AutogradContext* ctx, Tensor t) {

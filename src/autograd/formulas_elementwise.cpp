@@ -1,5 +1,6 @@
-// Backward formulas of the elementwise ops: the unary ones come from the derivative column of
-// EMBER_UNARY_OPS (op_table.h); binary ones reduce broadcast gradients with sum_to.
+// Backward formulas of the elementwise ops: the unary ones come from the saves and derivative
+// columns of EMBER_UNARY_OPS (backend/op_table.h); binary ones reduce broadcast gradients with
+// sum_to.
 #include "autograd/formulas.h"
 #include "ember/autograd.h"
 #include "ember/factory.h"
@@ -18,17 +19,36 @@ Tensor clamp_mask(const Tensor& x, const UnaryParams& p) {
   return keep.to(x.dtype());
 }
 
+// What each row keeps for backward (its `saves` column), and how its formula names it.
+enum class Saves { None, Input, Output };
+#define EMBER_SAVES_None Saves::None
+#define EMBER_SAVES_Input Saves::Input
+#define EMBER_SAVES_Output Saves::Output
+#define EMBER_SAVED_None
+#define EMBER_SAVED_Input const Tensor& x = saved[0];
+#define EMBER_SAVED_Output const Tensor& y = saved[0];
+
+Saves unary_saves(UnaryOp op) {
+  switch (op) {
+#define EMBER_UNARY_SAVES(Name, str, kind, expr, saves, deriv) \
+  case UnaryOp::Name:                                          \
+    return EMBER_SAVES_##saves;
+    EMBER_UNARY_OPS(EMBER_UNARY_SAVES)
+#undef EMBER_UNARY_SAVES
+  }
+  return Saves::Input;
+}
+
 #define NotDifferentiable Tensor()
 Formula unary_formula(UnaryOp op, const UnaryParams& p) {
   switch (op) {
-#define EMBER_UNARY_FORMULA(Name, str, kind, expr, deriv)           \
-  case UnaryOp::Name:                                               \
-    return [p](const Tensor& g, const std::vector<Tensor>& saved) { \
-      const Tensor& x = saved[0];                                   \
-      (void)x;                                                      \
-      (void)g;                                                      \
-      (void)p;                                                      \
-      return std::vector<Tensor>{deriv};                            \
+#define EMBER_UNARY_FORMULA(Name, str, kind, expr, saves, deriv)                     \
+  case UnaryOp::Name:                                                                \
+    return [p](const Tensor& g, [[maybe_unused]] const std::vector<Tensor>& saved) { \
+      EMBER_SAVED_##saves;                                                           \
+      (void)g;                                                                       \
+      (void)p;                                                                       \
+      return std::vector<Tensor>{deriv};                                             \
     };
     EMBER_UNARY_OPS(EMBER_UNARY_FORMULA)
 #undef EMBER_UNARY_FORMULA
@@ -52,7 +72,14 @@ const char* unary_node_name(UnaryOp op) {
 
 void record_unary(UnaryOp op, Tensor& out, const Tensor& x, const UnaryParams& p) {
   if (op_kind(op) == UnaryKind::Pred || !out.is_floating_point()) return;  // bool/int results: no gradient
-  record(out, unary_node_name(op), {x}, {x}, unary_formula(op, p));
+  switch (unary_saves(op)) {
+    case Saves::None:
+      return record(out, unary_node_name(op), {x}, {}, unary_formula(op, p));
+    case Saves::Input:
+      return record(out, unary_node_name(op), {x}, {x}, unary_formula(op, p));
+    case Saves::Output:
+      return record(out, unary_node_name(op), {x}, {}, unary_formula(op, p), {out});
+  }
 }
 
 namespace {

@@ -36,7 +36,9 @@ Edge gradient_edge(const Tensor& t);
 
 // A tensor kept for backward with the version its storage had, so that backward can refuse
 // to use it after an in-place change (Note [Version counters]). Outputs are kept without their
-// autograd link: saving an output with its own grad_fn would make a reference cycle.
+// autograd link (saving an output with its own grad_fn would make a reference cycle) and a weak
+// reference to the node that made them: unpacking re-attaches it, as PyTorch does, so that a
+// formula reading the output y is differentiable again (double backward).
 class SavedVariable {
  public:
   SavedVariable() = default;
@@ -44,11 +46,15 @@ class SavedVariable {
   Tensor unpack(const std::string& node_name) const;
   void reset() { data_ = Tensor(); }
   Tensor take() { return std::move(data_); }
+  bool is_output() const { return is_output_; }
+  void set_grad_fn(const std::shared_ptr<Node>& node) { grad_fn_ = node; }
 
  private:
   Tensor data_;
   uint64_t version_ = 0;
   bool defined_ = false;
+  bool is_output_ = false;
+  std::weak_ptr<Node> grad_fn_;  // outputs only: the node whose output this is
 };
 
 using Formula = std::function<std::vector<Tensor>(const Tensor& grad, const std::vector<Tensor>& saved)>;

@@ -41,6 +41,11 @@ class FormulaNode final : public detail::GraphNode {
   std::vector<Tensor> apply(const Tensor& grad) override;
   void release_saved() override;
   void set_inputs(const Tensor* inputs, size_t n);
+  // Gives the saved outputs their weak link to this node (self).
+  void link_saved_outputs(const std::shared_ptr<Node>& self) {
+    for (auto& s : saved_)
+      if (s.is_output()) s.set_grad_fn(self);
+  }
 
  private:
   std::string name_;

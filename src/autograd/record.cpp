@@ -62,7 +62,7 @@ Edge gradient_edge(const Tensor& t) {
 }
 
 // ---- SavedVariable
-SavedVariable::SavedVariable(const Tensor& t, bool is_output) : defined_(t.defined()) {
+SavedVariable::SavedVariable(const Tensor& t, bool is_output) : defined_(t.defined()), is_output_(is_output) {
   if (!t.defined()) return;
   data_ = is_output ? t.detach() : t;
   version_ = t.impl()->storage->version;
@@ -80,6 +80,13 @@ Tensor SavedVariable::unpack(const std::string& node_name) const {
               "one of the variables needed for gradient computation has been modified by an inplace operation: "
               "[{} {}] is at version {}; expected version {} instead (saved by {})",
               dtype_name(data_.dtype()), data_.sizes().str(), now, version_, node_name);
+  if (is_output_ && GradMode::is_enabled()) {  // create_graph: y again as the node's output
+    if (std::shared_ptr<Node> node = grad_fn_.lock()) {
+      Tensor y = data_.detach();
+      ensure_meta(y).grad_fn = std::move(node);
+      return y;
+    }
+  }
   return data_;
 }
 
@@ -121,6 +128,7 @@ void record(Tensor& out, const char* name, const Tensor* inputs, size_t num_inpu
   for (const Tensor& t : saved_outputs) saved.emplace_back(t, true);
   auto node = std::make_shared<FormulaNode>(name, std::move(saved), std::move(formula));
   node->set_inputs(inputs, num_inputs);
+  if (!saved_outputs.empty()) node->link_saved_outputs(node);
   ensure_meta(out).grad_fn = std::move(node);
 }
 

@@ -7,9 +7,11 @@
 //               Pred    any input dtype, bool result (isnan, logical_not)
 //               Bits    integer and bool inputs only, keeps the dtype (bitwise_not)
 // In expressions `x` is the input in its compute type A (float for the 16-bit floats) and
-// `p` holds the op's parameters (UnaryParams). The last column is the backward rule, written
-// with ember's tensor ops (so it is itself differentiable): `g` is the output's gradient, `x`
-// the input tensor, `p` the parameters; NotDifferentiable marks ops that record nothing.
+// `p` holds the op's parameters (UnaryParams). The next column says what backward keeps: the
+// input (Input, read as `x`), the output (Output, read as `y`) or nothing (None); the last is
+// the backward rule, written with ember's tensor ops (so it is itself differentiable) in terms
+// of `g` (the output's gradient), the kept `x` or `y` and `p`. A rule that reads what its row does not keep does not compile.
+// NotDifferentiable marks ops that record nothing.
 #pragma once
 #include <cstdint>
 
@@ -17,41 +19,41 @@ namespace ember {
 
 // clang-format off
 #define EMBER_UNARY_OPS(X)                                                              \
-  X(Neg,        "neg",        Same,  -x, neg(g)) \
-  X(Abs,        "abs",        Same,  x < A(0) ? A(-x) : x, g * sign(x)) \
-  X(Sign,       "sign",       Same,  A((A(0) < x) - (x < A(0))), zeros_like(g)) \
-  X(Square,     "square",     Same,  A(x * x), g * x * 2) \
-  X(Relu,       "relu",       Same,  (x > A(0) || em::isnan_(x)) ? x : A(0), where(gt(x, 0), g, 0)) \
-  X(Floor,      "floor",      Same,  em::floor_(x), zeros_like(g)) \
-  X(Ceil,       "ceil",       Same,  em::ceil_(x), zeros_like(g)) \
-  X(Round,      "round",      Same,  em::round_(x), zeros_like(g)) \
-  X(Trunc,      "trunc",      Same,  em::trunc_(x), zeros_like(g)) \
-  X(Clamp,      "clamp",      Same,  em::clamp_(x, p), g * clamp_mask(x, p)) \
-  X(Exp,        "exp",        Float, std::exp(x), g * exp(x)) \
-  X(Exp2,       "exp2",       Float, std::exp2(x), g * exp2(x) * 0.69314718055994530942) \
-  X(Log,        "log",        Float, std::log(x), g / x) \
-  X(Log2,       "log2",       Float, std::log2(x), g / (x * 0.69314718055994530942)) \
-  X(Log10,      "log10",      Float, std::log10(x), g / (x * 2.30258509299404568402)) \
-  X(Log1p,      "log1p",      Float, std::log1p(x), g / (x + 1)) \
-  X(Expm1,      "expm1",      Float, std::expm1(x), g * exp(x)) \
-  X(Sqrt,       "sqrt",       Float, std::sqrt(x), g / (sqrt(x) * 2)) \
-  X(Rsqrt,      "rsqrt",      Float, A(1) / std::sqrt(x), g * pow(x, -1.5) * -0.5) \
-  X(Sin,        "sin",        Float, std::sin(x), g * cos(x)) \
-  X(Cos,        "cos",        Float, std::cos(x), neg(g * sin(x))) \
-  X(Tan,        "tan",        Float, std::tan(x), g * (square(tan(x)) + 1)) \
-  X(Tanh,       "tanh",       Float, std::tanh(x), g * (1 - square(tanh(x)))) \
-  X(Sigmoid,    "sigmoid",    Float, A(1) / (A(1) + std::exp(-x)), g * sigmoid(x) * (1 - sigmoid(x))) \
-  X(Gelu,       "gelu",       Float, A(0.5) * x * (A(1) + std::erf(x * A(0.70710678118654752440))), g * ((erf(x * 0.70710678118654752440) + 1) * 0.5 + x * exp(square(x) * -0.5) * 0.39894228040143267794)) \
-  X(Silu,       "silu",       Float, x / (A(1) + std::exp(-x)), g * sigmoid(x) * (x * (1 - sigmoid(x)) + 1)) \
-  X(Softplus,   "softplus",   Float, x > A(20) ? x : std::log1p(std::exp(x)), g * sigmoid(x)) \
-  X(Reciprocal, "reciprocal", Float, A(1) / x, neg(g) / square(x)) \
-  X(Erf,        "erf",        Float, std::erf(x), g * exp(neg(square(x))) * 1.12837916709551257390) \
-  X(NanToNum,   "nan_to_num", Same,  em::nan_to_num_(x, p), g * isfinite(x).to(g.dtype())) \
-  X(IsNan,      "isnan",      Pred,  em::isnan_(x), NotDifferentiable) \
-  X(IsInf,      "isinf",      Pred,  em::isinf_(x), NotDifferentiable) \
-  X(IsFinite,   "isfinite",   Pred,  !em::isnan_(x) && !em::isinf_(x), NotDifferentiable) \
-  X(LogicalNot, "logical_not",Pred,  x == A(0), NotDifferentiable) \
-  X(BitwiseNot, "bitwise_not",Bits,  em::bit_not_(x), NotDifferentiable)
+  X(Neg,        "neg",        Same,  -x, None, neg(g)) \
+  X(Abs,        "abs",        Same,  x < A(0) ? A(-x) : x, Input, g * sign(x)) \
+  X(Sign,       "sign",       Same,  A((A(0) < x) - (x < A(0))), None, zeros_like(g)) \
+  X(Square,     "square",     Same,  A(x * x), Input, g * x * 2) \
+  X(Relu,       "relu",       Same,  (x > A(0) || em::isnan_(x)) ? x : A(0), Output, where(gt(y, 0), g, 0)) \
+  X(Floor,      "floor",      Same,  em::floor_(x), None, zeros_like(g)) \
+  X(Ceil,       "ceil",       Same,  em::ceil_(x), None, zeros_like(g)) \
+  X(Round,      "round",      Same,  em::round_(x), None, zeros_like(g)) \
+  X(Trunc,      "trunc",      Same,  em::trunc_(x), None, zeros_like(g)) \
+  X(Clamp,      "clamp",      Same,  em::clamp_(x, p), Input, g * clamp_mask(x, p)) \
+  X(Exp,        "exp",        Float, std::exp(x), Output, g * y) \
+  X(Exp2,       "exp2",       Float, std::exp2(x), Output, g * y * 0.69314718055994530942) \
+  X(Log,        "log",        Float, std::log(x), Input, g / x) \
+  X(Log2,       "log2",       Float, std::log2(x), Input, g / (x * 0.69314718055994530942)) \
+  X(Log10,      "log10",      Float, std::log10(x), Input, g / (x * 2.30258509299404568402)) \
+  X(Log1p,      "log1p",      Float, std::log1p(x), Input, g / (x + 1)) \
+  X(Expm1,      "expm1",      Float, std::expm1(x), Output, g * (y + 1)) \
+  X(Sqrt,       "sqrt",       Float, std::sqrt(x), Output, g / (y * 2)) \
+  X(Rsqrt,      "rsqrt",      Float, A(1) / std::sqrt(x), Output, g * y * y * y * -0.5) \
+  X(Sin,        "sin",        Float, std::sin(x), Input, g * cos(x)) \
+  X(Cos,        "cos",        Float, std::cos(x), Input, neg(g * sin(x))) \
+  X(Tan,        "tan",        Float, std::tan(x), Output, g * (square(y) + 1)) \
+  X(Tanh,       "tanh",       Float, std::tanh(x), Output, g * (1 - square(y))) \
+  X(Sigmoid,    "sigmoid",    Float, A(1) / (A(1) + std::exp(-x)), Output, g * y * (1 - y)) \
+  X(Gelu,       "gelu",       Float, A(0.5) * x * (A(1) + std::erf(x * A(0.70710678118654752440))), Input, g * ((erf(x * 0.70710678118654752440) + 1) * 0.5 + x * exp(square(x) * -0.5) * 0.39894228040143267794)) \
+  X(Silu,       "silu",       Float, x / (A(1) + std::exp(-x)), Input, g * sigmoid(x) * (x * (1 - sigmoid(x)) + 1)) \
+  X(Softplus,   "softplus",   Float, x > A(20) ? x : std::log1p(std::exp(x)), Input, g * sigmoid(x)) \
+  X(Reciprocal, "reciprocal", Float, A(1) / x, Output, neg(g) * square(y)) \
+  X(Erf,        "erf",        Float, std::erf(x), Input, g * exp(neg(square(x))) * 1.12837916709551257390) \
+  X(NanToNum,   "nan_to_num", Same,  em::nan_to_num_(x, p), Input, g * isfinite(x).to(g.dtype())) \
+  X(IsNan,      "isnan",      Pred,  em::isnan_(x), None, NotDifferentiable) \
+  X(IsInf,      "isinf",      Pred,  em::isinf_(x), None, NotDifferentiable) \
+  X(IsFinite,   "isfinite",   Pred,  !em::isnan_(x) && !em::isinf_(x), None, NotDifferentiable) \
+  X(LogicalNot, "logical_not",Pred,  x == A(0), None, NotDifferentiable) \
+  X(BitwiseNot, "bitwise_not",Bits,  em::bit_not_(x), None, NotDifferentiable)
 
 // Binary kinds: Arith  result = promoted type (Div: integers give float32)
 //               Cmp    computed in the promoted type, bool result
