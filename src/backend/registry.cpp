@@ -32,7 +32,10 @@ Backend& backend_for(const Tensor& t) { return backend_for(t.device().type()); }
 
 Tensor empty_tensor(const Shape& sizes, DType dtype, Device device) {
   auto impl = std::make_shared<TensorImpl>();
-  Shape strides(sizes.size());
+  // Written in place: on a small op's path every copy of a Shape shows.
+  impl->layout.sizes = sizes;
+  Shape& strides = impl->layout.strides;
+  strides.resize(sizes.size());
   int64_t numel = 1, stride = 1;  // strides and numel in one pass, checked for overflow
   for (size_t i = sizes.size(); i-- > 0;) {
     strides[i] = stride;
@@ -42,7 +45,6 @@ Tensor empty_tensor(const Shape& sizes, DType dtype, Device device) {
     EMBER_CHECK(sizes[i] <= 1 || !__builtin_mul_overflow(stride, sizes[i], &stride), ShapeError,
                 "empty: shape {} is too large", sizes.str());
   }
-  impl->layout = Layout(sizes, std::move(strides));
   impl->dtype = dtype;
   impl->numel = numel;
   impl->contiguous = true;

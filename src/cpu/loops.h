@@ -25,6 +25,11 @@ void plan_range(const StridedPlan& p, int64_t begin, int64_t end, Inner&& inner)
     inner(ptrs, zero, end - begin);
     return;
   }
+  if (p.ndim == 1) {  // what most ops coalesce to: one row
+    for (int k = 0; k < nops; ++k) ptrs[k] = p.data[k] + begin * p.strides[0][k];
+    inner(ptrs, p.strides[0], end - begin);
+    return;
+  }
   int64_t off[kMaxOperands], idx[kMaxDims];
   p.offsets(begin, off, nops, idx);
   for (int64_t pos = begin; pos < end;) {
