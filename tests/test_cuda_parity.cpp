@@ -3,7 +3,11 @@
 // made on the CPU, the CPU result is the reference, and the same function on copies of the
 // inputs on CUDA (contiguous and as strided views) must agree. Skips without a GPU.
 #include <functional>
+#include <map>
+#include <set>
+#include <string>
 
+#include "backend/op_table.h"
 #include "ember/nn.h"
 #include "helpers.h"
 
@@ -78,6 +82,34 @@ void expect_close(const Tensor& ref, const Tensor& got, const std::string& what)
 Tensor strided_copy(const Tensor& t) {
   if (t.dim() >= 2) return t.transpose(0, -1).contiguous().transpose(0, -1);
   return ember_test::with_gaps_on_device(t);
+}
+
+// The elementwise rows by public name: the dtypes their kind takes and whether they record a
+// gradient. Ops of the regular forms without a hand-written case below get a default one.
+struct Row {
+  std::vector<DType> dtypes;
+  bool differentiable;
+};
+const std::map<std::string, Row>& op_rows() {
+  static const std::map<std::string, Row> rows = [] {
+    const std::vector<DType> bits = {kInt32, kInt64, kUInt8, kBool};
+    const std::map<std::string, std::vector<DType>> unary = {
+        {"Float", kFloats}, {"Same", kNumeric}, {"Pred", kAll}, {"Bits", bits}};
+    const std::map<std::string, std::vector<DType>> binary = {
+        {"Arith", kNumeric}, {"Float", kFloats}, {"Cmp", kAll}, {"Bits", bits}};
+    std::map<std::string, Row> r;
+#define EMBER_UNARY_ROW(Name, name, kind, expr, saves, deriv) \
+  r[#name] = {unary.at(#kind), std::string(#deriv) != "NotDifferentiable"};
+    EMBER_UNARY_OPS(EMBER_UNARY_ROW)
+#undef EMBER_UNARY_ROW
+#define EMBER_BINARY_ROW(Name, name, kind, expr, reads_a, deriv_a, ...) \
+  r[#name] = {binary.at(#kind),                                         \
+              std::string(#deriv_a) != "NotDifferentiable" && std::string(#deriv_a) != "NotImplemented"};
+    EMBER_BINARY_OPS(EMBER_BINARY_ROW)
+#undef EMBER_BINARY_ROW
+    return r;
+  }();
+  return rows;
 }
 
 std::vector<Case> cases() {
@@ -182,6 +214,26 @@ std::vector<Case> cases() {
       "logical_and", [](const Tensor& a, const Tensor& b) { return logical_and(a, b); }, kAll, -1, 1, false);
   binary(
       "logical_xor", [](const Tensor& a, const Tensor& b) { return logical_xor(a, b); }, kAll, -1, 1, false);
+  // Every other op of the regular forms (<ember/elementwise.h>), on the dtypes of its row's kind.
+  std::set<std::string> written;
+  for (const Case& k : c) written.insert(k.name);
+  const auto& rows = op_rows();
+#define EMBER_DEFAULT_UNARY(f) \
+  if (!written.count(#f))      \
+    unary(                     \
+        #f, [](const Tensor& x) { return f(x); }, rows.at(#f).dtypes, -3, 3, rows.at(#f).differentiable);
+#define EMBER_DEFAULT_BINARY(f)                                                                  \
+  if (!written.count(#f))                                                                        \
+    binary(                                                                                      \
+        #f, [](const Tensor& a, const Tensor& b) { return f(a, b); }, rows.at(#f).dtypes, -3, 3, \
+        rows.at(#f).differentiable);
+  EMBER_UNARY_FUNCTIONS(EMBER_DEFAULT_UNARY)
+  EMBER_UNARY_FUNCTIONS_NO_INPLACE(EMBER_DEFAULT_UNARY)
+  EMBER_BINARY_FUNCTIONS_WITH_SCALAR(EMBER_DEFAULT_BINARY)
+  EMBER_BINARY_FUNCTIONS(EMBER_DEFAULT_BINARY)
+  EMBER_BINARY_FUNCTIONS_NO_INPLACE(EMBER_DEFAULT_BINARY)
+#undef EMBER_DEFAULT_UNARY
+#undef EMBER_DEFAULT_BINARY
   c.push_back({"scalar_ops",
                [](DType d) {
                  return Inputs{values({6, 3}, d)};
@@ -500,6 +552,14 @@ TEST_P(CudaParity, GradientsMatchCpu) {
 
 INSTANTIATE_TEST_SUITE_P(Ops, CudaParity, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+
+// Every row of the op tables has a parity case (checked without a GPU too): a new op of another
+// form than <ember/elementwise.h>'s needs one written above.
+TEST(CudaParityCoverage, EveryElementwiseRowHasACase) {
+  std::set<std::string> names;
+  for (const Case& k : cases()) names.insert(k.name);
+  for (const auto& [name, row] : op_rows()) EXPECT_TRUE(names.count(name)) << name << " has no CUDA parity case";
+}
 
 // gradcheck in float64 on the GPU for a composite that touches the elementwise, reduction,
 // softmax, GEMM and indexing backward formulas.

@@ -97,6 +97,45 @@ TEST(Arithmetic, Pow) {
   expect_1d(pow(tensor({4, 9, 1, -1, -1}, kInt32), tensor({1, -1, -2, -3, -2}, kInt32)), kInt32, {4, 0, 1, -1, 1});
 }
 
+TEST(Arithmetic, Atan2) {
+  // Quadrants, signed zeros, infinities and NaN, as PyTorch computes them.
+  Tensor a = tensor({1.f, -2.f, 0.5f, 0.f, -0.f, kInff, kNaNf, 3.f});
+  Tensor b = tensor({2.f, 3.f, -1.f, -0.f, -1.f, kInff, 1.f, 0.f});
+  const std::vector<double> expected = {0.46364760398864746,
+                                        -0.588002622127533,
+                                        2.677945137023926,
+                                        3.1415927410125732,
+                                        -3.1415927410125732,
+                                        0.7853981852531433,
+                                        kNaN,
+                                        1.5707963705062866};
+  expect_1d(atan2(a, b), kFloat32, expected);
+  expect_1d(a.atan2(b), kFloat32, expected);
+  expect_1d(atan2(with_gaps(a), with_gaps(b)), kFloat32, expected);  // NaN in the gaps is never read
+  expect_tensor(atan2(tensor({{1.f}, {-1.f}, {0.5f}}), tensor({1.f, -2.f, 3.f, -0.5f})), kFloat32, {3, 4},
+                {0.7853981852531433, 2.677945137023926, 0.32175055146217346, 2.0344438552856445, -0.7853981852531433,
+                 -2.677945137023926, -0.32175055146217346, -2.0344438552856445, 0.46364760398864746, 2.8966140747070312,
+                 0.16514867544174194, 2.356194496154785});
+  expect_tensor(atan2(tensor(1.f), tensor(-1.f)), kFloat32, {}, {2.356194496154785});
+  EXPECT_EQ(atan2(zeros({0, 3}), zeros({3})).sizes(), Shape({0, 3}));
+  // Integer and bool inputs compute in float32; float64 keeps its precision; 16-bit floats
+  // compute in float32 and round.
+  expect_1d(atan2(tensor({1, -2, 3}, kInt32), tensor(2)), kFloat32,
+            {0.46364760398864746, -0.7853981852531433, 0.9827937483787537});
+  expect_1d(atan2(tensor({true, false}), tensor({true, true})), kFloat32, {0.7853981852531433, 0});
+  expect_1d(atan2(tensor({1., 2.}, kFloat64), tensor({3., -1.}, kFloat64)), kFloat64,
+            {0.3217505543966422, 2.0344439357957027}, 1e-15);
+  expect_1d(atan2(tensor({1.f, 2.f}, kBFloat16), tensor({3.f, -1.f}, kBFloat16)), kBFloat16, {0.322265625, 2.03125});
+  expect_1d(atan2(tensor({1.f, 2.f}, kFloat16), tensor({3.f, -1.f}, kFloat16)), kFloat16, {0.3217505, 2.0344439}, 1e-3);
+  // In place: a float result does not fit an integer tensor.
+  Tensor x = tensor({1.f, 2.f});
+  EXPECT_TRUE(x.atan2_(tensor({1.f, -1.f})).is_same(x));
+  expect_1d(x, kFloat32, {0.7853981852531433, 2.0344438552856445});
+  Tensor i = tensor({1, 2}, kInt64);
+  EXPECT_THROW_MSG(i.atan2_(tensor({1, 1}, kInt64)), TypeError, "atan2_: result type float32 can't be cast");
+  EXPECT_THROW_MSG(atan2(ones({2}), ones({3})), ShapeError, "atan2: shapes [2] and [3] cannot be broadcast");
+}
+
 TEST(Arithmetic, MaximumMinimumPropagateNaN) {
   Tensor a = tensor({1.f, kNaNf, 3.f, kNaNf}), b = tensor({2.f, 1.f, kNaNf, kNaNf});
   expect_1d(maximum(a, b), kFloat32, {2, kNaN, kNaN, kNaN});
@@ -546,6 +585,32 @@ TEST(InPlace, ArithmeticAndUnary) {
   Tensor i = tensor({1, 2, 3}, kInt32);
   i.pow_(2);
   expect_1d(i, kInt32, {1, 4, 9});
+}
+
+TEST(InPlace, EveryRegularFormHasOne) {
+  // Math, logic and comparisons in place write their result in self's dtype, like PyTorch.
+  Tensor x = tensor({0.f, 2.f, 0.f});
+  x.logical_not_();
+  expect_1d(x, kFloat32, {1, 0, 1});
+  x.eq_(1);
+  expect_1d(x, kFloat32, {1, 0, 1});
+  x.lt_(tensor({2.f, -1.f, 0.f}));
+  expect_1d(x, kFloat32, {1, 0, 0});
+  x.logical_or_(tensor({false, false, true}));
+  expect_1d(x, kFloat32, {1, 0, 1});
+  Tensor p = tensor({2.f, 3.f});
+  p.pow_(tensor({3.f, 2.f}));
+  expect_1d(p, kFloat32, {8, 9});
+  p.remainder_(5).floor_divide_(tensor({2.f, 2.f}));
+  expect_1d(p, kFloat32, {1, 2});
+  p.sin_().abs_().sign_();
+  expect_1d(p, kFloat32, {1, 1});
+  Tensor n = tensor({3, 0}, kInt32);
+  n.logical_not_();  // a bool result fits every dtype
+  expect_1d(n, kInt32, {0, 1});
+  EXPECT_THROW_MSG(n.exp_(), TypeError, "exp_: result type float32 can't be cast to the desired output type int32");
+  Tensor flag = tensor({true, false});
+  EXPECT_THROW_MSG(flag.mul_(tensor({2, 3}, kInt32)), TypeError, "mul_: result type int32 can't be cast");
 }
 
 TEST(InPlace, ThroughViewsWritesReachTheBase) {

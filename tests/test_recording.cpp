@@ -3,6 +3,8 @@
 #include <ember/ember.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "autograd/nodes.h"
 #include "helpers.h"
 
@@ -82,6 +84,29 @@ TEST(SavedTensors, UnaryNodesKeepOnlyWhatBackwardReads) {
   ember_test::expect_values(g, (1 - tanh(x).square()).to_vector<double>(), 1e-12);
   Tensor gg = autograd::grad({g.sum()}, {x})[0];
   ember_test::expect_values(gg, (tanh(x) * (1 - tanh(x).square()) * -2).to_vector<double>(), 1e-12);
+}
+
+// Binary nodes keep only what the derivatives of the inputs that require grad read.
+TEST(SavedTensors, BinaryNodesKeepOnlyWhatTheNeededDerivativesRead) {
+  Tensor x = randn({64}, kFloat64).requires_grad_();
+  Tensor c = randn({64}, kFloat64);  // requires no grad
+  auto storages_kept = [&](const std::function<Tensor(const Tensor&)>& op) {
+    Tensor t = x * 2;  // a fresh storage
+    Tensor y = op(t);
+    const int64_t before = memory::live_storages();
+    t = Tensor();
+    return memory::live_storages() - before;  // -1 when the node did not keep t
+  };
+  EXPECT_EQ(storages_kept([&](const Tensor& t) { return t + c; }), -1);
+  EXPECT_EQ(storages_kept([&](const Tensor& t) { return t * c; }), -1);  // d/dt reads c only
+  EXPECT_EQ(storages_kept([&](const Tensor& t) { return c * t; }), -1);
+  EXPECT_EQ(storages_kept([&](const Tensor& t) { return t * 3.0; }), -1);
+  EXPECT_EQ(storages_kept([&](const Tensor& t) { return t / c; }), -1);  // d/dt = g / c
+  EXPECT_EQ(storages_kept([&](const Tensor& t) { return c / t; }), 0);   // d/dt reads t
+  EXPECT_EQ(storages_kept([&](const Tensor& t) { return t * x; }), 0);   // x's derivative reads t
+  // The kept operands still give the right gradients, from either side of a Scalar.
+  Tensor g = autograd::grad({(x * c + 3.0 / x - x / 4.0).sum()}, {x})[0];
+  ember_test::expect_values(g, (c - 3.0 / x.square() - 0.25).to_vector<double>(), 1e-12);
 }
 
 // As in PyTorch: exp keeps its output, so writing to that output in place invalidates backward.

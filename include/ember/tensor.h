@@ -13,6 +13,7 @@
 
 #include "ember/device.h"
 #include "ember/dtype.h"
+#include "ember/elementwise.h"
 #include "ember/indexing.h"
 #include "ember/options.h"
 #include "ember/scalar.h"
@@ -124,79 +125,36 @@ class Tensor {
   Tensor cpu() const;
   Tensor cuda() const;
 
-  // ---- Arithmetic (section 5)
+  // ---- Elementwise ops of the regular forms (section 5; listed in <ember/elementwise.h>)
+#define EMBER_DECLARE_UNARY(f) Tensor f() const;
+#define EMBER_DECLARE_UNARY_INPLACE(f) \
+  EMBER_DECLARE_UNARY(f)               \
+  Tensor& f##_();
+#define EMBER_DECLARE_BINARY(f) Tensor f(const Tensor& other) const;
+#define EMBER_DECLARE_BINARY_INPLACE(f) \
+  EMBER_DECLARE_BINARY(f)               \
+  Tensor& f##_(const Tensor& other);
+#define EMBER_DECLARE_BINARY_WITH_SCALAR(f) \
+  EMBER_DECLARE_BINARY_INPLACE(f)           \
+  Tensor f(const Scalar& other) const;      \
+  Tensor& f##_(const Scalar& other);
+  EMBER_UNARY_FUNCTIONS(EMBER_DECLARE_UNARY_INPLACE)
+  EMBER_UNARY_FUNCTIONS_NO_INPLACE(EMBER_DECLARE_UNARY)
+  EMBER_BINARY_FUNCTIONS_WITH_SCALAR(EMBER_DECLARE_BINARY_WITH_SCALAR)
+  EMBER_BINARY_FUNCTIONS(EMBER_DECLARE_BINARY_INPLACE)
+  EMBER_BINARY_FUNCTIONS_NO_INPLACE(EMBER_DECLARE_BINARY)
+#undef EMBER_DECLARE_UNARY
+#undef EMBER_DECLARE_UNARY_INPLACE
+#undef EMBER_DECLARE_BINARY
+#undef EMBER_DECLARE_BINARY_INPLACE
+#undef EMBER_DECLARE_BINARY_WITH_SCALAR
+
+  // ---- Arithmetic with other signatures (section 5)
   Tensor add(const Tensor& other, const Scalar& alpha = 1) const;
   Tensor add(const Scalar& other, const Scalar& alpha = 1) const;
   Tensor sub(const Tensor& other, const Scalar& alpha = 1) const;
   Tensor sub(const Scalar& other, const Scalar& alpha = 1) const;
-  Tensor mul(const Tensor& other) const;
-  Tensor mul(const Scalar& other) const;
-  Tensor div(const Tensor& other) const;
-  Tensor div(const Scalar& other) const;
-  Tensor floor_divide(const Tensor& other) const;
-  Tensor floor_divide(const Scalar& other) const;
-  Tensor remainder(const Tensor& other) const;
-  Tensor remainder(const Scalar& other) const;
-  Tensor pow(const Tensor& exponent) const;
-  Tensor pow(const Scalar& exponent) const;
-  Tensor maximum(const Tensor& other) const;
-  Tensor minimum(const Tensor& other) const;
-
-  Tensor eq(const Tensor& o) const;
-  Tensor eq(const Scalar& o) const;
-  Tensor ne(const Tensor& o) const;
-  Tensor ne(const Scalar& o) const;
-  Tensor lt(const Tensor& o) const;
-  Tensor lt(const Scalar& o) const;
-  Tensor le(const Tensor& o) const;
-  Tensor le(const Scalar& o) const;
-  Tensor gt(const Tensor& o) const;
-  Tensor gt(const Scalar& o) const;
-  Tensor ge(const Tensor& o) const;
-  Tensor ge(const Scalar& o) const;
-  Tensor logical_and(const Tensor& o) const;
-  Tensor logical_or(const Tensor& o) const;
-  Tensor logical_xor(const Tensor& o) const;
-  Tensor logical_not() const;
-  Tensor bitwise_and(const Tensor& o) const;
-  Tensor bitwise_and(const Scalar& o) const;
-  Tensor bitwise_or(const Tensor& o) const;
-  Tensor bitwise_or(const Scalar& o) const;
-  Tensor bitwise_xor(const Tensor& o) const;
-  Tensor bitwise_xor(const Scalar& o) const;
-  Tensor bitwise_not() const;
-  Tensor isnan() const;
-  Tensor isinf() const;
-  Tensor isfinite() const;
-
-  Tensor neg() const;
-  Tensor abs() const;
-  Tensor sign() const;
-  Tensor exp() const;
-  Tensor exp2() const;
-  Tensor log() const;
-  Tensor log2() const;
-  Tensor log10() const;
-  Tensor log1p() const;
-  Tensor expm1() const;
-  Tensor sqrt() const;
-  Tensor rsqrt() const;
   Tensor square() const;
-  Tensor sin() const;
-  Tensor cos() const;
-  Tensor tan() const;
-  Tensor tanh() const;
-  Tensor sigmoid() const;
-  Tensor relu() const;
-  Tensor gelu() const;
-  Tensor silu() const;
-  Tensor softplus() const;
-  Tensor floor() const;
-  Tensor ceil() const;
-  Tensor round() const;
-  Tensor trunc() const;
-  Tensor reciprocal() const;
-  Tensor erf() const;
   Tensor clamp(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt) const;
   Tensor clamp(const Tensor& min, const Tensor& max) const;
   Tensor clamp_min(const Scalar& min) const;
@@ -284,20 +242,11 @@ class Tensor {
   Tensor& add_(const Scalar& other, const Scalar& alpha = 1);
   Tensor& sub_(const Tensor& other, const Scalar& alpha = 1);
   Tensor& sub_(const Scalar& other, const Scalar& alpha = 1);
-  Tensor& mul_(const Tensor& other);
-  Tensor& mul_(const Scalar& other);
-  Tensor& div_(const Tensor& other);
-  Tensor& div_(const Scalar& other);
-  Tensor& pow_(const Scalar& exponent);
   Tensor& zero_();
   Tensor& fill_(const Scalar& value);
   Tensor& fill_(const Tensor& value);
   Tensor& copy_(const Tensor& src);
   Tensor& clamp_(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt);
-  Tensor& relu_();
-  Tensor& neg_();
-  Tensor& exp_();
-  Tensor& sqrt_();
   Tensor& uniform_(double from = 0.0, double to = 1.0);
   Tensor& normal_(double mean = 0.0, double std = 1.0);
   Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
@@ -314,13 +263,6 @@ class Tensor {
   Tensor& operator*=(const Scalar& o) { return mul_(o); }
   Tensor& operator/=(const Tensor& o) { return div_(o); }
   Tensor& operator/=(const Scalar& o) { return div_(o); }
-  Tensor& bitwise_and_(const Tensor& o);
-  Tensor& bitwise_and_(const Scalar& o);
-  Tensor& bitwise_or_(const Tensor& o);
-  Tensor& bitwise_or_(const Scalar& o);
-  Tensor& bitwise_xor_(const Tensor& o);
-  Tensor& bitwise_xor_(const Scalar& o);
-  Tensor& bitwise_not_();
   Tensor& operator&=(const Tensor& o) { return bitwise_and_(o); }
   Tensor& operator&=(const Scalar& o) { return bitwise_and_(o); }
   Tensor& operator|=(const Tensor& o) { return bitwise_or_(o); }

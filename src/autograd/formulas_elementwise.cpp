@@ -1,6 +1,7 @@
-// Backward formulas of the elementwise ops: the unary ones come from the saves and derivative
-// columns of EMBER_UNARY_OPS (backend/op_table.h); binary ones reduce broadcast gradients with
-// sum_to.
+// Backward nodes of the elementwise ops, made from the saves and derivative columns of the op
+// rows (backend/op_table.h), and of where and the copies.
+#include <string_view>
+
 #include "autograd/formulas.h"
 #include "ember/autograd.h"
 #include "ember/factory.h"
@@ -30,8 +31,8 @@ enum class Saves { None, Input, Output };
 
 Saves unary_saves(UnaryOp op) {
   switch (op) {
-#define EMBER_UNARY_SAVES(Name, str, kind, expr, saves, deriv) \
-  case UnaryOp::Name:                                          \
+#define EMBER_UNARY_SAVES(Name, name, kind, expr, saves, deriv) \
+  case UnaryOp::Name:                                           \
     return EMBER_SAVES_##saves;
     EMBER_UNARY_OPS(EMBER_UNARY_SAVES)
 #undef EMBER_UNARY_SAVES
@@ -42,7 +43,7 @@ Saves unary_saves(UnaryOp op) {
 #define NotDifferentiable Tensor()
 Formula unary_formula(UnaryOp op, const UnaryParams& p) {
   switch (op) {
-#define EMBER_UNARY_FORMULA(Name, str, kind, expr, saves, deriv)                     \
+#define EMBER_UNARY_FORMULA(Name, name, kind, expr, saves, deriv)                    \
   case UnaryOp::Name:                                                                \
     return [p](const Tensor& g, [[maybe_unused]] const std::vector<Tensor>& saved) { \
       EMBER_SAVED_##saves;                                                           \
@@ -83,117 +84,101 @@ void record_unary(UnaryOp op, Tensor& out, const Tensor& x, const UnaryParams& p
 }
 
 namespace {
-// `tensor op scalar` and `scalar op tensor`: one input edge (like PyTorch's Scalar overloads)
-// and the scalar captured by value, so backward spends nothing on the constant. False when
-// the op has no scalar form here.
-bool record_with_scalar(BinaryOp op, Tensor& out, const Tensor& t, double c, bool scalar_first, double alpha) {
-  // The result has t's shape (a 0-dim scalar never broadcasts it), so no sum_to is needed.
-  switch (op) {
-    case BinaryOp::Add:
-    case BinaryOp::Sub: {
-      double sign = op == BinaryOp::Sub && scalar_first ? -1.0 : 1.0;
-      if (scalar_first) sign *= alpha;  // c - alpha * t, c + alpha * t
-      record(out, op == BinaryOp::Add ? "AddBackward" : "SubBackward", {t}, {},
-             [sign](const Tensor& g, const std::vector<Tensor>&) {
-               return std::vector<Tensor>{sign == 1 ? g : g * sign};
-             });
-      return true;
-    }
-    case BinaryOp::Mul:
-      record(out, "MulBackward", {t}, {},
-             [c](const Tensor& g, const std::vector<Tensor>&) { return std::vector<Tensor>{g * c}; });
-      return true;
-    case BinaryOp::Div:
-      if (!scalar_first) {
-        record(out, "DivBackward", {t}, {},
-               [c](const Tensor& g, const std::vector<Tensor>&) { return std::vector<Tensor>{g / c}; });
-      } else {  // c / t
-        record(out, "DivBackward", {t}, {t}, [c](const Tensor& g, const std::vector<Tensor>& s) {
-          return std::vector<Tensor>{neg(g) * c / square(s[0])};
-        });
-      }
-      return true;
-    case BinaryOp::Pow:
-      if (!scalar_first) {  // t ^ c
-        record(out, "PowBackward", {t}, {t}, [c](const Tensor& g, const std::vector<Tensor>& s) {
-          if (c == 0) return std::vector<Tensor>{zeros_like(s[0])};
-          return std::vector<Tensor>{g * c * pow(s[0], c - 1)};
-        });
-      } else {  // c ^ t
-        record(out, "PowBackward", {t}, {t}, [c](const Tensor& g, const std::vector<Tensor>& s) {
-          Tensor d = g * pow(c, s[0]) * std::log(c);
-          if (c == 0) d = where(ge(s[0], 0), zeros_like(d), d);
-          return std::vector<Tensor>{d};
-        });
-      }
-      return true;
-    default:
-      return false;
+// Helpers the binary rows' derivatives call.
+Tensor scaled(const Tensor& g, double s) { return s == 1 ? g : g * s; }
+
+// d(a^b)/da. A Scalar exponent c (a wrapped number) takes PyTorch's Scalar form: 0 for c = 0,
+// else g c a^(c-1); a tensor exponent is 0 where it is 0 and the product is not finite.
+Tensor pow_base_grad(const Tensor& g, const Tensor& a, const Tensor& b) {
+  if (is_wrapped(b)) {
+    const double c = b.item().to_double();
+    return c == 0 ? zeros_like(a) : g * c * pow(a, c - 1);
   }
+  Tensor ga = g * b * pow(a, b - 1);
+  return where(logical_and(eq(b, 0), isfinite(ga).logical_not()), zeros_like(ga), ga);  // x^0 has slope 0
 }
+// d(a^b)/db = a^b log(a), taken as 0 where a = 0 and b >= 0 (like PyTorch).
+Tensor pow_exponent_grad(const Tensor& g, const Tensor& a, const Tensor& b) {
+  Tensor gb = g * pow(a, b) * log(a);
+  return where(logical_and(eq(a, 0), ge(b, 0)), zeros_like(gb), gb);
+}
+// maximum/minimum: x's share of g. Half of it on a tie, none where x lost to y, all of it
+// otherwise (also where either is NaN), as in PyTorch.
+Tensor share_grad(const Tensor& g, const Tensor& x, const Tensor& y, const Tensor& x_lost) {
+  return where(eq(x, y), g * 0.5, g).masked_fill(x_lost, 0);
+}
+
+// What a binary derivative reads: each column names a, b, both or neither, and brings only
+// those into scope, so a derivative that reads something else does not compile.
+#define EMBER_READS_None 0
+#define EMBER_READS_A 1
+#define EMBER_READS_B 2
+#define EMBER_READS_AB 3
+#define EMBER_BIND_None
+#define EMBER_BIND_A const Tensor& a = saved[0];
+#define EMBER_BIND_B const Tensor& b = saved[1];
+#define EMBER_BIND_AB EMBER_BIND_A EMBER_BIND_B
+
+struct BinaryRule {
+  const char* node_name;
+  int reads_a, reads_b;  // EMBER_READS_* bits: 1 = a, 2 = b
+  bool differentiable, implemented;
+};
+
+constexpr bool is(const char* column, const char* marker) { return std::string_view(column) == marker; }
+
+BinaryRule binary_rule(BinaryOp op) {
+  switch (op) {
+#define EMBER_BINARY_RULE(Name, name, kind, expr, reads_a, deriv_a, reads_b, deriv_b)                           \
+  case BinaryOp::Name:                                                                                          \
+    return {#Name "Backward", EMBER_READS_##reads_a, EMBER_READS_##reads_b, !is(#deriv_a, "NotDifferentiable"), \
+            !is(#deriv_a, "NotImplemented")};
+    EMBER_BINARY_OPS(EMBER_BINARY_RULE)
+#undef EMBER_BINARY_RULE
+  }
+  return {"BinaryBackward", 0, 0, false, false};
+}
+
+// The gradients of the inputs that need one, summed back to their shapes.
+#define NotDifferentiable Tensor()
+#define NotImplemented Tensor()
+Formula binary_formula(BinaryOp op, Shape sa, Shape sb, double alpha, bool need_a, bool need_b) {
+  switch (op) {
+#define EMBER_BINARY_FORMULA(Name, name, kind, expr, reads_a, deriv_a, reads_b, deriv_b)              \
+  case BinaryOp::Name:                                                                                \
+    return [=]([[maybe_unused]] const Tensor& g, [[maybe_unused]] const std::vector<Tensor>& saved) { \
+      (void)alpha;                                                                                    \
+      std::vector<Tensor> grads(2);                                                                   \
+      if (need_a) {                                                                                   \
+        EMBER_BIND_##reads_a;                                                                         \
+        grads[0] = sum_to(deriv_a, sa);                                                               \
+      }                                                                                               \
+      if (need_b) {                                                                                   \
+        EMBER_BIND_##reads_b;                                                                         \
+        grads[1] = sum_to(deriv_b, sb);                                                               \
+      }                                                                                               \
+      return grads;                                                                                   \
+    };
+    EMBER_BINARY_OPS(EMBER_BINARY_FORMULA)
+#undef EMBER_BINARY_FORMULA
+  }
+  return nullptr;
+}
+#undef NotDifferentiable
+#undef NotImplemented
 }  // namespace
 
+// A Scalar operand (a wrapped number) never requires grad, so `tensor op scalar` computes one
+// gradient and keeps only the 0-dim scalar where the derivative reads it.
 void record_binary(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  if (op_kind(op) == BinaryKind::Cmp || !out.is_floating_point()) return;
-  if (is_wrapped(b) && !is_wrapped(a) && record_with_scalar(op, out, a, b.item().to_double(), false, alpha.to_double()))
-    return;
-  if (is_wrapped(a) && !is_wrapped(b) && record_with_scalar(op, out, b, a.item().to_double(), true, alpha.to_double()))
-    return;
-  const Shape sa = a.sizes(), sb = b.sizes();
-  switch (op) {
-    case BinaryOp::Add:
-    case BinaryOp::Sub: {
-      double s = alpha.to_double() * (op == BinaryOp::Sub ? -1 : 1);
-      record(out, op == BinaryOp::Add ? "AddBackward" : "SubBackward", {a, b}, {},
-             [sa, sb, s](const Tensor& g, const std::vector<Tensor>&) {
-               return std::vector<Tensor>{sum_to(g, sa), sum_to(s == 1 ? g : g * s, sb)};
-             });
-      return;
-    }
-    case BinaryOp::Mul:
-      record(out, "MulBackward", {a, b}, {a, b}, [sa, sb](const Tensor& g, const std::vector<Tensor>& s) {
-        return std::vector<Tensor>{sum_to(g * s[1], sa), sum_to(g * s[0], sb)};
-      });
-      return;
-    case BinaryOp::Div:
-      record(out, "DivBackward", {a, b}, {a, b}, [sa, sb](const Tensor& g, const std::vector<Tensor>& s) {
-        Tensor ga = g / s[1];
-        return std::vector<Tensor>{sum_to(ga, sa), sum_to(neg(ga) * s[0] / s[1], sb)};
-      });
-      return;
-    case BinaryOp::Pow:
-      record(out, "PowBackward", {a, b}, {a, b}, [sa, sb](const Tensor& g, const std::vector<Tensor>& s) {
-        const Tensor &base = s[0], &e = s[1];
-        Tensor ga = g * e * pow(base, e - 1);
-        ga = where(logical_and(eq(e, 0), isfinite(ga).logical_not()), zeros_like(ga), ga);  // x^0 has slope 0
-        // d/de base^e = base^e log(base), taken as 0 where base = 0 and e >= 0 (like PyTorch).
-        Tensor ge_ = g * pow(base, e) * log(base);
-        ge_ = where(logical_and(eq(base, 0), ge(e, 0)), zeros_like(ge_), ge_);
-        return std::vector<Tensor>{sum_to(ga, sa), sum_to(ge_, sb)};
-      });
-      return;
-    case BinaryOp::Maximum:
-    case BinaryOp::Minimum: {
-      bool is_max = op == BinaryOp::Maximum;
-      record(out, is_max ? "MaximumBackward" : "MinimumBackward", {a, b}, {a, b},
-             [sa, sb, is_max](const Tensor& g, const std::vector<Tensor>& s) {
-               // Ties split the gradient in half, like PyTorch.
-               Tensor tie = eq(s[0], s[1]).to(g.dtype());
-               Tensor a_wins = (is_max ? gt(s[0], s[1]) : lt(s[0], s[1])).to(g.dtype());
-               Tensor wa = a_wins + tie * 0.5;
-               return std::vector<Tensor>{sum_to(g * wa, sa), sum_to(g * (1 - wa), sb)};
-             });
-      return;
-    }
-    case BinaryOp::Remainder:
-      record(out, "RemainderBackward", {a, b}, {a, b}, [sa, sb](const Tensor& g, const std::vector<Tensor>& s) {
-        return std::vector<Tensor>{sum_to(g, sa), sum_to(neg(g) * floor_divide(s[0], s[1]), sb)};
-      });
-      return;
-    default:
-      record_not_implemented(out, {a, b}, op_name(op));
-      return;
-  }
+  const BinaryRule rule = binary_rule(op);
+  if (!rule.differentiable || !out.is_floating_point()) return;
+  if (!rule.implemented) return record_not_implemented(out, {a, b}, op_name(op));
+  const bool need_a = requires_grad(a), need_b = requires_grad(b);
+  const int reads = (need_a ? rule.reads_a : 0) | (need_b ? rule.reads_b : 0);
+  std::vector<Tensor> saved = {reads & EMBER_READS_A ? a : Tensor(), reads & EMBER_READS_B ? b : Tensor()};
+  record(out, rule.node_name, {a, b}, std::move(saved),
+         binary_formula(op, a.sizes(), b.sizes(), alpha.to_double(), need_a, need_b));
 }
 
 void record_where(Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {

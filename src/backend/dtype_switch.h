@@ -79,7 +79,9 @@ constexpr DTypeSet dtypes_of(UnaryKind k) {
          : k == UnaryKind::Bits  ? DTypeSet::Integral
                                  : DTypeSet::Numeric;
 }
-constexpr DTypeSet dtypes_of(BinaryKind k) { return k == BinaryKind::Bits ? DTypeSet::Integral : DTypeSet::All; }
+constexpr DTypeSet dtypes_of(BinaryKind k) {
+  return k == BinaryKind::Bits ? DTypeSet::Integral : k == BinaryKind::Float ? DTypeSet::Floating : DTypeSet::All;
+}
 
 // Calls fn(TypeTag<Types::of<d>>{}) when d is in Set; TypeError naming op, dtype and device
 // otherwise. Only the dtypes of Set are instantiated.

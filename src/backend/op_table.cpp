@@ -4,14 +4,14 @@
 namespace ember {
 
 namespace {
-#define EMBER_NAME_ROW(Name, str, kind, expr, ...) str,
+#define EMBER_NAME_ROW(Name, name, kind, expr, ...) #name,
 const char* kUnaryNames[] = {EMBER_UNARY_OPS(EMBER_NAME_ROW)};
 const char* kBinaryNames[] = {EMBER_BINARY_OPS(EMBER_NAME_ROW)};
 #undef EMBER_NAME_ROW
-#define EMBER_KIND_ROW(Name, str, kind, expr, ...) UnaryKind::kind,
+#define EMBER_KIND_ROW(Name, name, kind, expr, ...) UnaryKind::kind,
 const UnaryKind kUnaryKinds[] = {EMBER_UNARY_OPS(EMBER_KIND_ROW)};
 #undef EMBER_KIND_ROW
-#define EMBER_KIND_ROW(Name, str, kind, expr, ...) BinaryKind::kind,
+#define EMBER_KIND_ROW(Name, name, kind, expr, ...) BinaryKind::kind,
 const BinaryKind kBinaryKinds[] = {EMBER_BINARY_OPS(EMBER_KIND_ROW)};
 #undef EMBER_KIND_ROW
 }  // namespace

@@ -47,9 +47,9 @@ void binary_loop(const Tensor& out, const Tensor& a, const Tensor& b, F f) {
 void CpuBackend::binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha_s) {
   if (out.numel() == 0) return;
   switch (op) {
-#define EMBER_BINARY_CASE(Name, str, kind, expr, ...)                               \
+#define EMBER_BINARY_CASE(Name, name, kind, expr, ...)                              \
   case BinaryOp::Name:                                                              \
-    switch_dtype<dtypes_of(BinaryKind::kind)>(a.dtype(), str, [&](auto tag) {       \
+    switch_dtype<dtypes_of(BinaryKind::kind)>(a.dtype(), #name, [&](auto tag) {     \
       using T = typename decltype(tag)::type;                                       \
       using A = acc_t<T>;                                                           \
       using Out = std::conditional_t<BinaryKind::kind == BinaryKind::Cmp, bool, T>; \

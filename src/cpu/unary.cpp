@@ -46,7 +46,7 @@ void dispatch(UnaryOp op, const Tensor& out, const Tensor& in, F make_functor) {
 void CpuBackend::unary(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) {
   if (out.numel() == 0) return;
   switch (op) {
-#define EMBER_UNARY_CASE(Name, str, kind, expr, ...)        \
+#define EMBER_UNARY_CASE(Name, name, kind, expr, ...)       \
   case UnaryOp::Name:                                       \
     dispatch<UnaryKind::kind>(op, out, in, [&p](auto tag) { \
       using A = acc_t<typename decltype(tag)::type>;        \

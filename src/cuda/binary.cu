@@ -9,7 +9,7 @@ namespace ember {
 namespace cuda {
 namespace {
 
-#define EMBER_BINARY_FUNCTOR(Name, str, kind, expr, ...)                        \
+#define EMBER_BINARY_FUNCTOR(Name, name, kind, expr, ...)                       \
   template <typename A>                                                         \
   struct Binary##Name {                                                         \
     A alpha;                                                                    \
@@ -56,8 +56,8 @@ struct WhereF {
 
 void CudaBackend::binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   switch (op) {
-#define EMBER_BINARY_CASE(Name, str, kind, expr, ...) \
-  case BinaryOp::Name:                                \
+#define EMBER_BINARY_CASE(Name, name, kind, expr, ...) \
+  case BinaryOp::Name:                                 \
     return run<BinaryKind::kind, Binary##Name>(op, out, a, b, alpha);
     EMBER_BINARY_OPS(EMBER_BINARY_CASE)
 #undef EMBER_BINARY_CASE

@@ -8,7 +8,7 @@ namespace ember {
 namespace cuda {
 namespace {
 
-#define EMBER_UNARY_FUNCTOR(Name, str, kind, expr, ...)                    \
+#define EMBER_UNARY_FUNCTOR(Name, name, kind, expr, ...)                   \
   template <typename A>                                                    \
   struct Unary##Name {                                                     \
     UnaryParams p;                                                         \
@@ -31,8 +31,8 @@ void run(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) 
 
 void CudaBackend::unary(UnaryOp op, const Tensor& out, const Tensor& in, const UnaryParams& p) {
   switch (op) {
-#define EMBER_UNARY_CASE(Name, str, kind, expr, ...) \
-  case UnaryOp::Name:                                \
+#define EMBER_UNARY_CASE(Name, name, kind, expr, ...) \
+  case UnaryOp::Name:                                 \
     return run<UnaryKind::kind, Unary##Name>(op, out, in, p);
     EMBER_UNARY_OPS(EMBER_UNARY_CASE)
 #undef EMBER_UNARY_CASE

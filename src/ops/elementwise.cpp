@@ -17,6 +17,14 @@ void check_int_division(BinaryOp op, DType compute, const Tensor& b) {
   }
 }
 
+// An in-place op writes its result into self's dtype: refused where that would lose the kind
+// of value (a float result into an integer tensor, a number into a bool one), like PyTorch.
+void check_inplace_result(const char* op, DType result, DType self) {
+  EMBER_CHECK(!(is_floating_point(result) && !is_floating_point(self)) && !(result != kBool && self == kBool),
+              TypeError, "{}_: result type {} can't be cast to the desired output type {}", op, dtype_name(result),
+              dtype_name(self));
+}
+
 struct BinaryTypes {
   DType compute, out;
 };
@@ -31,7 +39,7 @@ BinaryTypes binary_types(BinaryOp op, const Tensor& a, const Tensor& b) {
                 dtype_name(common), dtype_name(a.dtype()), dtype_name(b.dtype()));
     return {common, common};
   }
-  if (op == BinaryOp::Div && !is_floating_point(common)) return {kFloat32, kFloat32};
+  if (op_kind(op) == BinaryKind::Float && !is_floating_point(common)) return {kFloat32, kFloat32};
   EMBER_CHECK(!(op == BinaryOp::Sub && common == kBool), TypeError,
               "sub: subtraction, the `-` operator, with two bool tensors is not supported; use logical_xor() instead");
   EMBER_CHECK(
@@ -89,10 +97,7 @@ Tensor& run_binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar
   const char* name = op_name(op);
   Device dev = common_device({&self, &other}, name);
   BinaryTypes ty = binary_types(op, self, other);
-  EMBER_CHECK(
-      !(is_floating_point(ty.out) && !is_floating_point(self.dtype())) && !(ty.out != kBool && self.dtype() == kBool),
-      TypeError, "{}_: result type {} can't be cast to the desired output type {}", name, dtype_name(ty.out),
-      dtype_name(self.dtype()));
+  check_inplace_result(name, ty.out, self.dtype());
   Shape shape = broadcast_shapes(self.sizes(), other.sizes(), name);
   EMBER_CHECK(shape == self.sizes(), ShapeError, "{}_: output with shape {} doesn't match the broadcast shape {}", name,
               self.sizes().str(), shape.str());
@@ -169,8 +174,7 @@ Tensor& run_unary_(UnaryOp op, Tensor& x, const UnaryParams& p = {}) {
     return autograd::inplace(x, (std::string(op_name(op)) + "_").c_str(),
                              [&](const Tensor& old) { return run_unary(op, old, p); });
   Tensor r = run_unary(op, x, p);
-  EMBER_CHECK(r.dtype() == x.dtype(), TypeError, "{}_: result type {} can't be cast to the desired output type {}",
-              op_name(op), dtype_name(r.dtype()), dtype_name(x.dtype()));
+  check_inplace_result(op_name(op), r.dtype(), x.dtype());
   x.copy_(r);
   return x;
 }
@@ -195,31 +199,9 @@ Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
   return run_binary(BinaryOp::Sub, a, wrap(a, b), alpha);
 }
 
-#define EMBER_BINARY_FN(fn, Op)                                                             \
-  Tensor fn(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Op, a, b, 1); } \
-  Tensor fn(const Tensor& a, const Scalar& b) { return run_binary(BinaryOp::Op, a, wrap(a, b), 1); }
-EMBER_BINARY_FN(mul, Mul)
-EMBER_BINARY_FN(div, Div)
-EMBER_BINARY_FN(floor_divide, FloorDivide)
-EMBER_BINARY_FN(remainder, Remainder)
-EMBER_BINARY_FN(pow, Pow)
-EMBER_BINARY_FN(eq, Eq)
-EMBER_BINARY_FN(ne, Ne)
-EMBER_BINARY_FN(lt, Lt)
-EMBER_BINARY_FN(le, Le)
-EMBER_BINARY_FN(gt, Gt)
-EMBER_BINARY_FN(ge, Ge)
 Tensor pow(const Scalar& base, const Tensor& e) { return run_binary(BinaryOp::Pow, wrap(e, base), e, 1); }
-Tensor maximum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Maximum, a, b, 1); }
-Tensor minimum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Minimum, a, b, 1); }
 Tensor max(const Tensor& a, const Tensor& b) { return maximum(a, b); }
 Tensor min(const Tensor& a, const Tensor& b) { return minimum(a, b); }
-Tensor logical_and(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalAnd, a, b, 1); }
-Tensor logical_or(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalOr, a, b, 1); }
-Tensor logical_xor(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalXor, a, b, 1); }
-EMBER_BINARY_FN(bitwise_and, BitwiseAnd)
-EMBER_BINARY_FN(bitwise_or, BitwiseOr)
-EMBER_BINARY_FN(bitwise_xor, BitwiseXor)
 
 // ---- In-place
 Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) { return run_binary_(BinaryOp::Add, *this, o, alpha); }
@@ -230,18 +212,6 @@ Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) { return run_binary_(
 Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
   return run_binary_(BinaryOp::Sub, *this, wrap(*this, o), alpha);
 }
-Tensor& Tensor::mul_(const Tensor& o) { return run_binary_(BinaryOp::Mul, *this, o, 1); }
-Tensor& Tensor::mul_(const Scalar& o) { return run_binary_(BinaryOp::Mul, *this, wrap(*this, o), 1); }
-Tensor& Tensor::div_(const Tensor& o) { return run_binary_(BinaryOp::Div, *this, o, 1); }
-Tensor& Tensor::div_(const Scalar& o) { return run_binary_(BinaryOp::Div, *this, wrap(*this, o), 1); }
-Tensor& Tensor::pow_(const Scalar& e) { return run_binary_(BinaryOp::Pow, *this, wrap(*this, e), 1); }
-Tensor& Tensor::bitwise_and_(const Tensor& o) { return run_binary_(BinaryOp::BitwiseAnd, *this, o, 1); }
-Tensor& Tensor::bitwise_and_(const Scalar& o) { return run_binary_(BinaryOp::BitwiseAnd, *this, wrap(*this, o), 1); }
-Tensor& Tensor::bitwise_or_(const Tensor& o) { return run_binary_(BinaryOp::BitwiseOr, *this, o, 1); }
-Tensor& Tensor::bitwise_or_(const Scalar& o) { return run_binary_(BinaryOp::BitwiseOr, *this, wrap(*this, o), 1); }
-Tensor& Tensor::bitwise_xor_(const Tensor& o) { return run_binary_(BinaryOp::BitwiseXor, *this, o, 1); }
-Tensor& Tensor::bitwise_xor_(const Scalar& o) { return run_binary_(BinaryOp::BitwiseXor, *this, wrap(*this, o), 1); }
-Tensor& Tensor::bitwise_not_() { return run_unary_(UnaryOp::BitwiseNot, *this); }
 Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) {
   check_defined(*this, "clamp_");
   check_writable(*this, "clamp_");
@@ -254,49 +224,48 @@ Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) {
               dtype_name(r.dtype()), dtype_name(dtype()));
   return copy_(r);
 }
-Tensor& Tensor::relu_() { return run_unary_(UnaryOp::Relu, *this); }
-Tensor& Tensor::neg_() { return run_unary_(UnaryOp::Neg, *this); }
-Tensor& Tensor::exp_() { return run_unary_(UnaryOp::Exp, *this); }
-Tensor& Tensor::sqrt_() { return run_unary_(UnaryOp::Sqrt, *this); }
 
-// ---- Unary
-#define EMBER_UNARY_FN(Name, str, kind, expr, ...) \
-  Tensor unary_##Name(const Tensor& x) { return run_unary(UnaryOp::Name, x); }
-EMBER_UNARY_OPS(EMBER_UNARY_FN)
-#undef EMBER_UNARY_FN
-Tensor neg(const Tensor& x) { return unary_Neg(x); }
-Tensor abs(const Tensor& x) { return unary_Abs(x); }
-Tensor sign(const Tensor& x) { return unary_Sign(x); }
-Tensor exp(const Tensor& x) { return unary_Exp(x); }
-Tensor exp2(const Tensor& x) { return unary_Exp2(x); }
-Tensor log(const Tensor& x) { return unary_Log(x); }
-Tensor log2(const Tensor& x) { return unary_Log2(x); }
-Tensor log10(const Tensor& x) { return unary_Log10(x); }
-Tensor log1p(const Tensor& x) { return unary_Log1p(x); }
-Tensor expm1(const Tensor& x) { return unary_Expm1(x); }
-Tensor sqrt(const Tensor& x) { return unary_Sqrt(x); }
-Tensor rsqrt(const Tensor& x) { return unary_Rsqrt(x); }
-Tensor square(const Tensor& x) { return x.dtype() == kBool ? unary_Square(x.to(kInt64)) : unary_Square(x); }
-Tensor sin(const Tensor& x) { return unary_Sin(x); }
-Tensor cos(const Tensor& x) { return unary_Cos(x); }
-Tensor tan(const Tensor& x) { return unary_Tan(x); }
-Tensor tanh(const Tensor& x) { return unary_Tanh(x); }
-Tensor sigmoid(const Tensor& x) { return unary_Sigmoid(x); }
-Tensor relu(const Tensor& x) { return unary_Relu(x); }
-Tensor gelu(const Tensor& x) { return unary_Gelu(x); }
-Tensor silu(const Tensor& x) { return unary_Silu(x); }
-Tensor softplus(const Tensor& x) { return unary_Softplus(x); }
-Tensor floor(const Tensor& x) { return unary_Floor(x); }
-Tensor ceil(const Tensor& x) { return unary_Ceil(x); }
-Tensor round(const Tensor& x) { return unary_Round(x); }
-Tensor trunc(const Tensor& x) { return unary_Trunc(x); }
-Tensor reciprocal(const Tensor& x) { return unary_Reciprocal(x); }
-Tensor erf(const Tensor& x) { return unary_Erf(x); }
-Tensor isnan(const Tensor& x) { return unary_IsNan(x); }
-Tensor isinf(const Tensor& x) { return unary_IsInf(x); }
-Tensor isfinite(const Tensor& x) { return unary_IsFinite(x); }
-Tensor logical_not(const Tensor& x) { return unary_LogicalNot(x); }
-Tensor bitwise_not(const Tensor& x) { return unary_BitwiseNot(x); }
+// ---- The regular forms (<ember/elementwise.h>), each defined from its row: row::exp is
+// UnaryOp::Exp, row::mul is BinaryOp::Mul.
+namespace row {
+#define EMBER_ROW_ID(Name, name, ...) [[maybe_unused]] constexpr UnaryOp name = UnaryOp::Name;
+EMBER_UNARY_OPS(EMBER_ROW_ID)
+#undef EMBER_ROW_ID
+#define EMBER_ROW_ID(Name, name, ...) [[maybe_unused]] constexpr BinaryOp name = BinaryOp::Name;
+EMBER_BINARY_OPS(EMBER_ROW_ID)
+#undef EMBER_ROW_ID
+}  // namespace row
+
+#define EMBER_DEFINE_UNARY(f)                                \
+  Tensor f(const Tensor& x) { return run_unary(row::f, x); } \
+  Tensor Tensor::f() const { return run_unary(row::f, *this); }
+#define EMBER_DEFINE_UNARY_INPLACE(f) \
+  EMBER_DEFINE_UNARY(f)               \
+  Tensor& Tensor::f##_() { return run_unary_(row::f, *this); }
+#define EMBER_DEFINE_BINARY(f)                                                       \
+  Tensor f(const Tensor& a, const Tensor& b) { return run_binary(row::f, a, b, 1); } \
+  Tensor Tensor::f(const Tensor& o) const { return run_binary(row::f, *this, o, 1); }
+#define EMBER_DEFINE_BINARY_INPLACE(f) \
+  EMBER_DEFINE_BINARY(f)               \
+  Tensor& Tensor::f##_(const Tensor& o) { return run_binary_(row::f, *this, o, 1); }
+#define EMBER_DEFINE_BINARY_WITH_SCALAR(f)                                                         \
+  EMBER_DEFINE_BINARY_INPLACE(f)                                                                   \
+  Tensor f(const Tensor& a, const Scalar& b) { return run_binary(row::f, a, wrap(a, b), 1); }      \
+  Tensor Tensor::f(const Scalar& o) const { return run_binary(row::f, *this, wrap(*this, o), 1); } \
+  Tensor& Tensor::f##_(const Scalar& o) { return run_binary_(row::f, *this, wrap(*this, o), 1); }
+EMBER_UNARY_FUNCTIONS(EMBER_DEFINE_UNARY_INPLACE)
+EMBER_UNARY_FUNCTIONS_NO_INPLACE(EMBER_DEFINE_UNARY)
+EMBER_BINARY_FUNCTIONS_WITH_SCALAR(EMBER_DEFINE_BINARY_WITH_SCALAR)
+EMBER_BINARY_FUNCTIONS(EMBER_DEFINE_BINARY_INPLACE)
+EMBER_BINARY_FUNCTIONS_NO_INPLACE(EMBER_DEFINE_BINARY)
+#undef EMBER_DEFINE_UNARY
+#undef EMBER_DEFINE_UNARY_INPLACE
+#undef EMBER_DEFINE_BINARY
+#undef EMBER_DEFINE_BINARY_INPLACE
+#undef EMBER_DEFINE_BINARY_WITH_SCALAR
+
+// ---- Unary ops with other forms
+Tensor square(const Tensor& x) { return run_unary(UnaryOp::Square, x.dtype() == kBool ? x.to(kInt64) : x); }
 
 Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
   UnaryParams p = clamp_params(lo, hi);

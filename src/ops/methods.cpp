@@ -1,76 +1,16 @@
-// Tensor's method forms: each forwards to the free function of the same name.
+// Tensor's method forms: each forwards to the free function of the same name. (The elementwise
+// ops of <ember/elementwise.h> get theirs with their functions, in ops/elementwise.cpp.)
 #include "ember/factory.h"
 #include "ember/ops.h"
 #include "ops/frontend.h"
 
 namespace ember {
 
-#define EMBER_M0(name) \
-  Tensor Tensor::name() const { return ember::name(*this); }
-#define EMBER_M_TS(name)                                                       \
-  Tensor Tensor::name(const Tensor& o) const { return ember::name(*this, o); } \
-  Tensor Tensor::name(const Scalar& o) const { return ember::name(*this, o); }
-
 Tensor Tensor::add(const Tensor& o, const Scalar& alpha) const { return ember::add(*this, o, alpha); }
 Tensor Tensor::add(const Scalar& o, const Scalar& alpha) const { return ember::add(*this, o, alpha); }
 Tensor Tensor::sub(const Tensor& o, const Scalar& alpha) const { return ember::sub(*this, o, alpha); }
 Tensor Tensor::sub(const Scalar& o, const Scalar& alpha) const { return ember::sub(*this, o, alpha); }
-EMBER_M_TS(mul)
-EMBER_M_TS(div)
-EMBER_M_TS(floor_divide)
-EMBER_M_TS(remainder)
-EMBER_M_TS(pow)
-EMBER_M_TS(eq)
-EMBER_M_TS(ne)
-EMBER_M_TS(lt)
-EMBER_M_TS(le)
-EMBER_M_TS(gt)
-EMBER_M_TS(ge)
-Tensor Tensor::maximum(const Tensor& o) const { return ember::maximum(*this, o); }
-Tensor Tensor::minimum(const Tensor& o) const { return ember::minimum(*this, o); }
-Tensor Tensor::logical_and(const Tensor& o) const { return ember::logical_and(*this, o); }
-Tensor Tensor::logical_or(const Tensor& o) const { return ember::logical_or(*this, o); }
-Tensor Tensor::logical_xor(const Tensor& o) const { return ember::logical_xor(*this, o); }
-Tensor Tensor::bitwise_and(const Tensor& o) const { return ember::bitwise_and(*this, o); }
-Tensor Tensor::bitwise_and(const Scalar& o) const { return ember::bitwise_and(*this, o); }
-Tensor Tensor::bitwise_or(const Tensor& o) const { return ember::bitwise_or(*this, o); }
-Tensor Tensor::bitwise_or(const Scalar& o) const { return ember::bitwise_or(*this, o); }
-Tensor Tensor::bitwise_xor(const Tensor& o) const { return ember::bitwise_xor(*this, o); }
-Tensor Tensor::bitwise_xor(const Scalar& o) const { return ember::bitwise_xor(*this, o); }
-Tensor Tensor::bitwise_not() const { return ember::bitwise_not(*this); }
-
-EMBER_M0(logical_not)
-EMBER_M0(isnan)
-EMBER_M0(isinf)
-EMBER_M0(isfinite)
-EMBER_M0(neg)
-EMBER_M0(abs)
-EMBER_M0(sign)
-EMBER_M0(exp)
-EMBER_M0(exp2)
-EMBER_M0(log)
-EMBER_M0(log2)
-EMBER_M0(log10)
-EMBER_M0(log1p)
-EMBER_M0(expm1)
-EMBER_M0(sqrt)
-EMBER_M0(rsqrt)
-EMBER_M0(square)
-EMBER_M0(sin)
-EMBER_M0(cos)
-EMBER_M0(tan)
-EMBER_M0(tanh)
-EMBER_M0(sigmoid)
-EMBER_M0(relu)
-EMBER_M0(gelu)
-EMBER_M0(silu)
-EMBER_M0(softplus)
-EMBER_M0(floor)
-EMBER_M0(ceil)
-EMBER_M0(round)
-EMBER_M0(trunc)
-EMBER_M0(reciprocal)
-EMBER_M0(erf)
+Tensor Tensor::square() const { return ember::square(*this); }
 Tensor Tensor::clamp(std::optional<Scalar> lo, std::optional<Scalar> hi) const { return ember::clamp(*this, lo, hi); }
 Tensor Tensor::clamp(const Tensor& lo, const Tensor& hi) const { return ember::clamp(*this, lo, hi); }
 Tensor Tensor::clamp_min(const Scalar& lo) const { return ember::clamp_min(*this, lo); }
@@ -152,8 +92,5 @@ std::tuple<Tensor, Tensor> Tensor::topk(int64_t k, int64_t dim, bool l, bool s) 
   return ember::topk(*this, k, dim, l, s);
 }
 Tensor Tensor::where(const Tensor& cond, const Tensor& other) const { return ember::where(cond, *this, other); }
-
-#undef EMBER_M0
-#undef EMBER_M_TS
 
 }  // namespace ember
