@@ -109,15 +109,16 @@ Tensor share_grad(const Tensor& g, const Tensor& x, const Tensor& y, const Tenso
 }
 
 // What a binary derivative reads: each column names a, b, both or neither, and brings only
-// those into scope, so a derivative that reads something else does not compile.
+// those into scope (EMBER_BIND_A/B, below), so a derivative that reads something else does not
+// compile.
 #define EMBER_READS_None 0
 #define EMBER_READS_A 1
 #define EMBER_READS_B 2
 #define EMBER_READS_AB 3
 #define EMBER_BIND_None
-#define EMBER_BIND_A const Tensor& a = saved[0];
-#define EMBER_BIND_B const Tensor& b = saved[1];
-#define EMBER_BIND_AB EMBER_BIND_A EMBER_BIND_B
+#define EMBER_BIND_AB \
+  EMBER_BIND_A        \
+  EMBER_BIND_B
 
 struct BinaryRule {
   const char* node_name;
@@ -127,35 +128,54 @@ struct BinaryRule {
 
 constexpr bool is(const char* column, const char* marker) { return std::string_view(column) == marker; }
 
-BinaryRule binary_rule(BinaryOp op) {
-  switch (op) {
-#define EMBER_BINARY_RULE(Name, name, kind, expr, reads_a, deriv_a, reads_b, deriv_b)                           \
-  case BinaryOp::Name:                                                                                          \
-    return {#Name "Backward", EMBER_READS_##reads_a, EMBER_READS_##reads_b, !is(#deriv_a, "NotDifferentiable"), \
-            !is(#deriv_a, "NotImplemented")};
-    EMBER_BINARY_OPS(EMBER_BINARY_RULE)
+// The rows' rules, read once (comparing the column texts is not free).
+#define EMBER_BINARY_RULE(Name, name, kind, expr, reads_a, deriv_a, reads_b, deriv_b)                            \
+  BinaryRule{#Name "Backward", EMBER_READS_##reads_a, EMBER_READS_##reads_b, !is(#deriv_a, "NotDifferentiable"), \
+             !is(#deriv_a, "NotImplemented")},
+constexpr BinaryRule kBinaryRules[] = {EMBER_BINARY_OPS(EMBER_BINARY_RULE)};
 #undef EMBER_BINARY_RULE
-  }
-  return {"BinaryBackward", 0, 0, false, false};
-}
 
-// The gradients of the inputs that need one, summed back to their shapes.
+// What a binary node keeps besides its saved tensors, small enough for std::function's inline
+// storage (no allocation per node): one number, and per operand whether it is an input of the
+// node, whether it requires grad and where it is kept. A Scalar operand (a wrapped number,
+// internal and never requiring grad) is no input and is kept as that number; a tensor operand
+// is an input, saved only when a needed derivative reads it. The number is the Scalar operand
+// where a derivative reads one, else add/sub's alpha (whose derivatives read no operand).
+struct BinaryNode {
+  static constexpr uint8_t kScalar = 2;  // slot of an operand kept as the number
+  double number = 1;
+  uint8_t a_input : 1, a_need : 1, a_slot : 2, b_input : 1, b_need : 1, b_slot : 2;
+};
+
+// The operand in a saved slot, or the kept number wrapped as in the forward op: in the
+// gradient's dtype, which is the one the op computed in.
+Tensor operand(const BinaryNode& n, unsigned slot, const std::vector<Tensor>& saved, const Tensor& g) {
+  return slot == BinaryNode::kScalar ? wrap_scalar(n.number, g.dtype()) : saved[slot];
+}
+#define EMBER_BIND_A const Tensor a = operand(n, n.a_slot, saved, g);
+#define EMBER_BIND_B const Tensor b = operand(n, n.b_slot, saved, g);
+
+// The gradients of the node's inputs, each needed one from its derivative column (FormulaNode
+// sums broadcast gradients back to the input's shape).
 #define NotDifferentiable Tensor()
 #define NotImplemented Tensor()
-Formula binary_formula(BinaryOp op, Shape sa, Shape sb, double alpha, bool need_a, bool need_b) {
+Formula binary_formula(BinaryOp op, BinaryNode n) {
   switch (op) {
 #define EMBER_BINARY_FORMULA(Name, name, kind, expr, reads_a, deriv_a, reads_b, deriv_b)              \
   case BinaryOp::Name:                                                                                \
-    return [=]([[maybe_unused]] const Tensor& g, [[maybe_unused]] const std::vector<Tensor>& saved) { \
-      (void)alpha;                                                                                    \
-      std::vector<Tensor> grads(2);                                                                   \
-      if (need_a) {                                                                                   \
+    return [n]([[maybe_unused]] const Tensor& g, [[maybe_unused]] const std::vector<Tensor>& saved) { \
+      [[maybe_unused]] const double alpha = n.number;                                                 \
+      std::vector<Tensor> grads;                                                                      \
+      grads.reserve(2);                                                                               \
+      if (n.a_input) grads.emplace_back();                                                            \
+      if (n.a_need) {                                                                                 \
         EMBER_BIND_##reads_a;                                                                         \
-        grads[0] = sum_to(deriv_a, sa);                                                               \
+        grads.back() = deriv_a;                                                                       \
       }                                                                                               \
-      if (need_b) {                                                                                   \
+      if (n.b_input) grads.emplace_back();                                                            \
+      if (n.b_need) {                                                                                 \
         EMBER_BIND_##reads_b;                                                                         \
-        grads[1] = sum_to(deriv_b, sb);                                                               \
+        grads.back() = deriv_b;                                                                       \
       }                                                                                               \
       return grads;                                                                                   \
     };
@@ -168,17 +188,36 @@ Formula binary_formula(BinaryOp op, Shape sa, Shape sb, double alpha, bool need_
 #undef NotImplemented
 }  // namespace
 
-// A Scalar operand (a wrapped number) never requires grad, so `tensor op scalar` computes one
-// gradient and keeps only the 0-dim scalar where the derivative reads it.
+// `tensor op scalar` thus records a node of one input that keeps nothing but the number, like
+// PyTorch's Scalar overloads.
 void record_binary(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  const BinaryRule rule = binary_rule(op);
+  const BinaryRule& rule = kBinaryRules[static_cast<int>(op)];
   if (!rule.differentiable || !out.is_floating_point()) return;
   if (!rule.implemented) return record_not_implemented(out, {a, b}, op_name(op));
   const bool need_a = requires_grad(a), need_b = requires_grad(b);
   const int reads = (need_a ? rule.reads_a : 0) | (need_b ? rule.reads_b : 0);
-  std::vector<Tensor> saved = {reads & EMBER_READS_A ? a : Tensor(), reads & EMBER_READS_B ? b : Tensor()};
-  record(out, rule.node_name, {a, b}, std::move(saved),
-         binary_formula(op, a.sizes(), b.sizes(), alpha.to_double(), need_a, need_b));
+  BinaryNode n{alpha.to_double(), 0, need_a, 0, 0, need_b, 0};
+  std::vector<Tensor> saved;
+  Tensor inputs[2];
+  size_t num_inputs = 0;
+  // Where operand t is kept: its saved slot, the number (a Scalar), or nowhere (slot 0, unread).
+  auto place = [&](const Tensor& t, bool read) -> unsigned {
+    if (is_wrapped(t)) {
+      if (!read) return 0;
+      EMBER_INTERNAL_ASSERT(alpha.to_double() == 1);  // the number holds one value
+      n.number = t.item().to_double();
+      return BinaryNode::kScalar;
+    }
+    inputs[num_inputs++] = t;
+    if (!read) return 0;
+    saved.push_back(t);
+    return static_cast<unsigned>(saved.size() - 1);
+  };
+  n.a_input = !is_wrapped(a);
+  n.b_input = !is_wrapped(b);
+  n.a_slot = place(a, reads & EMBER_READS_A) & 3;
+  n.b_slot = place(b, reads & EMBER_READS_B) & 3;
+  record(out, rule.node_name, inputs, num_inputs, std::move(saved), binary_formula(op, n));
 }
 
 void record_where(Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {

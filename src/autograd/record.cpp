@@ -91,6 +91,17 @@ Tensor SavedVariable::unpack(const std::string& node_name) const {
 }
 
 // ---- FormulaNode
+namespace {
+// Whether `from` broadcasts to `to` (right-aligned, each dim equal or 1).
+bool broadcasts_to(const Shape& from, const Shape& to) {
+  if (from.size() > to.size()) return false;
+  const size_t lead = to.size() - from.size();
+  for (size_t i = 0; i < from.size(); ++i)
+    if (from[i] != 1 && from[i] != to[lead + i]) return false;
+  return true;
+}
+}  // namespace
+
 FormulaNode::FormulaNode(const char* name, std::vector<SavedVariable> saved, Formula formula)
     : name_(name), saved_(std::move(saved)), formula_(std::move(formula)) {}
 
@@ -107,6 +118,9 @@ std::vector<Tensor> FormulaNode::apply(const Tensor& grad) {
   EMBER_INTERNAL_ASSERT(grads.size() == next_edges_.size());
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!grads[i].defined() || !next_edges_[i].is_valid()) continue;
+    // A gradient of the broadcast shape is summed back to its input's, as PyTorch's engine does.
+    if (grads[i].sizes() != inputs_[i].shape && broadcasts_to(inputs_[i].shape, grads[i].sizes()))
+      grads[i] = sum_to(grads[i], inputs_[i].shape);
     EMBER_CHECK(grads[i].sizes() == inputs_[i].shape, Error,
                 "{} returned an invalid gradient at index {}: got shape {} but expected {}", name_, i,
                 grads[i].sizes().str(), inputs_[i].shape.str());

@@ -9,9 +9,20 @@ int64_t live_storages() { return g_live_storages.load(); }
 int64_t live_storage_bytes() { return g_live_storage_bytes.load(); }
 }  // namespace memory
 
+// One pass for both (every view of every op comes here); Layout::is_contiguous is the reference.
 void TensorImpl::refresh() {
-  numel = layout.numel();
-  contiguous = layout.is_contiguous();
+  const Shape& sizes = layout.sizes;
+  int64_t n = 1, expected = 1;
+  bool dense = true;
+  for (size_t i = sizes.size(); i-- > 0;) {
+    const int64_t s = sizes[i];
+    if (__builtin_mul_overflow(n, s, &n)) n = sizes.numel();  // throws its ShapeError
+    if (s == 1 || !dense) continue;
+    dense = layout.strides[i] == expected;
+    expected *= s;
+  }
+  numel = n;
+  contiguous = dense || n == 0;
 }
 
 Tensor make_view(const Tensor& t, Layout layout) {
