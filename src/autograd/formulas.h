@@ -23,6 +23,12 @@ void record_select_along(Tensor& values, const Tensor& x, const Tensor& indices,
 void record_cumsum(Tensor& out, const Tensor& x, int64_t dim);
 void record_cumprod(Tensor& out, const Tensor& x, int64_t dim);
 void record_softmax(Tensor& out, const Tensor& x, int64_t dim, bool log);
+// r = v^(1/q) (std, norm) with gradient 0 where v == 0, where the chain rule through sqrt/pow
+// would give 0 * inf = NaN (like PyTorch's std and norm backward).
+void record_root(Tensor& r, const Tensor& v, double q);
+// nn's fused cross entropy: loss = -scale * sum_i log_softmax(logits)[i, target[i]], with
+// d loss / d logits = scale * (softmax(logits) - one_hot(target)).
+void record_fused_cross_entropy(Tensor& loss, const Tensor& logits, const Tensor& target, double scale);
 
 // Linear algebra
 void record_bmm(Tensor& out, const Tensor& a, const Tensor& b);  // (B,M,K) @ (B,K,N)

@@ -1,4 +1,5 @@
-// Backward formulas of reductions, scans, softmax and matrix products.
+// Backward formulas of reductions, scans, softmax, matrix products, std/norm roots and the fused
+// cross entropy.
 #include "autograd/formulas.h"
 #include "ember/autograd.h"
 #include "ember/factory.h"
@@ -168,6 +169,22 @@ void record_linear(Tensor& out, const Tensor& x, const Tensor& weight, const Ten
            return std::vector<Tensor>{need_x ? mm(g, s[1]) : Tensor(), need_w ? mm(g.t(), s[0]) : Tensor(),
                                       need_bias ? g.sum(0) : Tensor()};
          });
+}
+
+void record_root(Tensor& r, const Tensor& v, double q) {
+  record(r, q == 2 ? "SqrtBackward" : "PowBackward", {v}, {v}, [q](const Tensor& g, const std::vector<Tensor>& s) {
+    Tensor d = g * pow(s[0], 1.0 / q - 1) / q;
+    return std::vector<Tensor>{where(eq(s[0], 0), zeros_like(d), d)};
+  });
+}
+
+void record_fused_cross_entropy(Tensor& loss, const Tensor& logits, const Tensor& target, double scale) {
+  record(loss, "NllLossBackward", {logits}, {logits, target}, [scale](const Tensor& g, const std::vector<Tensor>& s) {
+    Tensor index = s[1].unsqueeze(1);
+    Tensor minus_one = full({index.size(0), 1}, -1.0, TensorOptions(s[0].dtype()).device(s[0].device()));
+    Tensor grad = softmax(s[0], 1).scatter_add(1, index, minus_one);
+    return std::vector<Tensor>{grad * (g * scale)};
+  });
 }
 
 }  // namespace autograd

@@ -3,7 +3,7 @@
 // cross-entropy. Composed from differentiable ops with PyTorch's formulas.
 #include <cmath>
 
-#include "autograd/meta.h"
+#include "autograd/formulas.h"
 #include "backend/backend.h"
 #include "core/check.h"
 #include "ember/autograd.h"
@@ -122,7 +122,8 @@ Tensor nll_rows(const Tensor& log_probs, const Tensor& target, const ClassTarget
 // loss = -scale * sum_i log_softmax(logits)[i, target[i]] with scale 1/N or 1, and
 // d loss / d logits = scale * (softmax(logits) - one_hot(target)): three kernels backward
 // instead of the eight of log_softmax + gather + sum. The backward recomputes the softmax from
-// the saved logits with ember's ops, so double backward stays exact.
+// the saved logits with ember's ops, so double backward stays exact
+// (autograd::record_fused_cross_entropy).
 Tensor fused_cross_entropy(const Tensor& logits, const Tensor& target, bool mean) {
   const double scale = mean ? 1.0 / static_cast<double>(logits.size(0)) : 1.0;
   Tensor loss;
@@ -135,13 +136,7 @@ Tensor fused_cross_entropy(const Tensor& logits, const Tensor& target, bool mean
       loss = ember::log_softmax(logits, 1).gather(1, target.unsqueeze(1)).sum() * -scale;
   }
   if (!autograd::needs_grad({&logits})) return loss;
-  autograd::record(
-      loss, "NllLossBackward", {logits}, {logits, target}, [scale](const Tensor& g, const std::vector<Tensor>& s) {
-        Tensor index = s[1].unsqueeze(1);
-        Tensor minus_one = full({index.size(0), 1}, -1.0, TensorOptions(s[0].dtype()).device(s[0].device()));
-        Tensor grad = ember::softmax(s[0], 1).scatter_add(1, index, minus_one);
-        return std::vector<Tensor>{grad * (g * scale)};
-      });
+  autograd::record_fused_cross_entropy(loss, logits, target, scale);
   return loss;
 }
 

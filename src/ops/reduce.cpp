@@ -181,12 +181,7 @@ Tensor root(const Tensor& v, double q) {
     NoGradGuard no_grad;
     r = q == 2 ? sqrt(v) : pow(v, 1.0 / q);
   }
-  if (autograd::needs_grad({&v}))
-    autograd::record(r, q == 2 ? "SqrtBackward" : "PowBackward", {v}, {v},
-                     [q](const Tensor& g, const std::vector<Tensor>& s) {
-                       Tensor d = g * pow(s[0], 1.0 / q - 1) / q;
-                       return std::vector<Tensor>{where(eq(s[0], 0), zeros_like(d), d)};
-                     });
+  if (autograd::needs_grad({&v})) autograd::record_root(r, v, q);
   return r;
 }
 }  // namespace
