@@ -220,19 +220,18 @@ void record_binary(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, c
   record(out, rule.node_name, inputs, num_inputs, std::move(saved), binary_formula(op, n));
 }
 
+// These two return gradients of the output's shape; the node sums them back to the inputs'.
 void record_where(Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {
-  const Shape sa = a.sizes(), sb = b.sizes();
-  record(out, "WhereBackward", {a, b}, {cond}, [sa, sb](const Tensor& g, const std::vector<Tensor>& s) {
+  record(out, "WhereBackward", {a, b}, {cond}, [](const Tensor& g, const std::vector<Tensor>& s) {
     Tensor zero = zeros_like(g);
-    return std::vector<Tensor>{sum_to(where(s[0], g, zero), sa), sum_to(where(s[0], zero, g), sb)};
+    return std::vector<Tensor>{where(s[0], g, zero), where(s[0], zero, g)};
   });
 }
 
 void record_copy(Tensor& out, const Tensor& src, const char* name) {
   if (!out.is_floating_point()) return;
-  const Shape ss = src.sizes();
-  record(out, name, {src}, {}, [ss](const Tensor& g, const std::vector<Tensor>&) {
-    return std::vector<Tensor>{sum_to(g, ss)};  // dtype is restored by the node
+  record(out, name, {src}, {}, [](const Tensor& g, const std::vector<Tensor>&) {
+    return std::vector<Tensor>{g};  // dtype and shape are restored by the node
   });
 }
 
