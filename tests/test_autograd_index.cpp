@@ -213,18 +213,18 @@ TEST(AutogradIndex, DuplicatesAccumulate) {
 
 TEST(AutogradIndex, Errors) {
   Tensor x = ones({3}, kFloat64).requires_grad_();
-  EXPECT_THROW_MSG(x.scatter_(0, idx({1}), 2.0), Error, "leaf tensor that requires grad");
-  EXPECT_THROW_MSG(x.index_put_({idx({1})}, 2.0), Error, "leaf tensor that requires grad");
-  EXPECT_THROW_MSG(x.index_add_(0, idx({1}), ones({1}, kFloat64)), Error, "leaf tensor that requires grad");
+  EXPECT_THROW_MSG(x.scatter_(0, idx({1}), 2.0), AutogradError, "leaf tensor that requires grad");
+  EXPECT_THROW_MSG(x.index_put_({idx({1})}, 2.0), AutogradError, "leaf tensor that requires grad");
+  EXPECT_THROW_MSG(x.index_add_(0, idx({1}), ones({1}, kFloat64)), AutogradError, "leaf tensor that requires grad");
   // An index tensor changed in place after the forward makes backward refuse.
   Tensor i = idx({0, 2});
   Tensor y = x.gather(0, i);
   i.fill_(1);
-  EXPECT_THROW_MSG(y.sum().backward(), Error, "modified by an inplace operation");
+  EXPECT_THROW_MSG(y.sum().backward(), AutogradError, "modified by an inplace operation");
   Tensor j = idx({0, 2});
   Tensor z = x.index({j});
   j.add_(0);
-  EXPECT_THROW_MSG(z.sum().backward(), Error, "modified by an inplace operation");
+  EXPECT_THROW_MSG(z.sum().backward(), AutogradError, "modified by an inplace operation");
 }
 
 // Gradients against libtorch 1.13 (the same inputs and upstream gradients).

@@ -153,7 +153,7 @@ TEST(CachingAllocator, OutOfMemoryFreesTheCacheRetriesThenThrows) {
   void* q = a.allocate(36 * kMiB);  // needs the cache released first
   EXPECT_NE(q, nullptr);
   EXPECT_EQ(a.stats().reserved, static_cast<int64_t>(36 * kMiB));
-  EXPECT_THROW_MSG(a.allocate(12 * kMiB), Error,
+  EXPECT_THROW_MSG(a.allocate(12 * kMiB), OutOfMemoryError,
                    "fake:0 out of memory: tried to allocate 12582912 bytes (a 12582912-byte segment); 37748736 bytes "
                    "are allocated and 37748736 reserved");
   a.deallocate(q);

@@ -10,16 +10,20 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "file_bytes.h"
 #include "helpers.h"
 
 namespace fs = std::filesystem;
 using namespace ember;
 using ember_test::expect_tensor;
+using ember_test::gzip_stored;
+using ember_test::idx_bytes;
 
 namespace {
 
@@ -218,40 +222,6 @@ TEST(DataLoader, OptionsAreValidated) {
 
 namespace {
 
-std::string big_endian(uint32_t v) {
-  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
-}
-
-// An IDX file of unsigned bytes: magic, the dims, the data.
-std::string idx_bytes(uint32_t magic, const std::vector<uint32_t>& dims, const std::vector<uint8_t>& data) {
-  std::string out = big_endian(magic);
-  for (uint32_t d : dims) out += big_endian(d);
-  return out + std::string(data.begin(), data.end());
-}
-
-// gzip of `data` with stored (uncompressed) deflate blocks, written by hand: the test target
-// does not link zlib (ember links it privately), and stored blocks are still inflated by zlib.
-std::string gzip_stored(const std::string& data) {
-  uint32_t crc = 0xffffffffu;
-  for (unsigned char c : data) {
-    crc ^= c;
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-  }
-  crc = ~crc;
-  std::string out("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10);  // magic, deflate, no flags, mtime, OS
-  size_t pos = 0;
-  do {
-    const size_t len = std::min<size_t>(data.size() - pos, 65535);
-    const bool last = pos + len == data.size();
-    out += {char(last ? 1 : 0), char(len), char(len >> 8), char(~len), char(~len >> 8)};
-    out += data.substr(pos, len);
-    pos += len;
-  } while (pos < data.size());
-  for (uint32_t v : {crc, static_cast<uint32_t>(data.size())})  // little-endian trailer
-    out += {char(v), char(v >> 8), char(v >> 16), char(v >> 24)};
-  return out;
-}
-
 // Each test writes its files into a fresh temporary directory.
 class MnistFiles : public ::testing::Test {
  protected:
@@ -363,6 +333,63 @@ TEST_F(MnistFiles, CorruptGzip) {
   EXPECT_THROW_MSG(data::datasets::MNIST{root()}, ValueError,
                    "the header promises 1000 images of 100x100 (10000000 bytes of data), more than a gzip file of 39 "
                    "bytes can hold");
+}
+
+// A gzip file large enough to pass the compression-ratio check whose header promises 13 million
+// images (10 GB of pixels, 40 GB as float32): the loader reads what the stream yields and fails
+// on the shortfall before allocating anything of the promised size.
+TEST_F(MnistFiles, GzipPromisingMoreThanItHoldsFailsBeforeAllocating) {
+  std::string pixels(10 << 20, '\0');
+  std::mt19937_64 rng(7);
+  for (char& c : pixels) c = static_cast<char>(rng());
+  write("train-labels-idx1-ubyte.gz", gzip_stored(idx_bytes(2049, {13000000}, {}) + pixels.substr(0, 20000)));
+  write("train-images-idx3-ubyte.gz", gzip_stored(idx_bytes(2051, {13000000, 28, 28}, {}) + pixels));
+  EXPECT_THROW_MSG(data::datasets::MNIST{root()}, ValueError,
+                   "the header promises 13000000 images of 28x28 (10192000000 bytes of data), but only 10485760 follow "
+                   "it");
+}
+
+// Mutations of valid IDX files, plain and gzipped: loading either succeeds or throws a
+// ValueError naming a file; never another exception or a crash (run under ASan/UBSan).
+TEST_F(MnistFiles, FuzzedFilesOnlyThrowValueErrors) {
+  std::mt19937_64 rng(20261204);
+  int loaded = 0, rejected = 0;
+  for (int iter = 0; iter < 2000; ++iter) {
+    const bool gz = iter % 2 == 1, corrupt_images = iter % 4 < 2;
+    const std::string images_name = std::string("train-images-idx3-ubyte") + (gz ? ".gz" : "");
+    const std::string labels_name = std::string("train-labels-idx1-ubyte") + (gz ? ".gz" : "");
+    fs::remove(path("train-images-idx3-ubyte"));
+    fs::remove(path("train-labels-idx1-ubyte"));
+    fs::remove(path("train-images-idx3-ubyte.gz"));
+    fs::remove(path("train-labels-idx1-ubyte.gz"));
+    std::string im = images(), lb = labels();
+    std::string& target = corrupt_images ? im : lb;
+    target = ember_test::mutate(target, 16, {}, rng);
+    // A gzip file is corrupted either inside (valid gzip of a bad IDX file) or as gzip bytes.
+    if (gz && rng() % 2 == 0) {
+      im = gzip_stored(im);
+      lb = gzip_stored(lb);
+    } else if (gz) {
+      im = corrupt_images ? ember_test::mutate(gzip_stored(images()), 24, {}, rng) : gzip_stored(im);
+      lb = corrupt_images ? gzip_stored(lb) : ember_test::mutate(gzip_stored(labels()), 24, {}, rng);
+    }
+    write(images_name, im);
+    write(labels_name, lb);
+    try {
+      data::datasets::MNIST ds(root());
+      (void)ds.images().sum().item<float>();
+      ++loaded;
+    } catch (const ValueError& e) {
+      ++rejected;
+      EXPECT_NE(std::string(e.what()).find("MNIST: "), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(root()), std::string::npos) << e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "iteration " << iter << ": not a ValueError: " << e.what();
+    }
+  }
+  EXPECT_EQ(loaded + rejected, 2000);
+  EXPECT_GT(rejected, 1000);
+  EXPECT_GT(loaded, 0);
 }
 
 // ---- The real Fashion-MNIST (Debian's dataset-fashion-mnist), when installed

@@ -435,7 +435,7 @@ TEST(GradCheckNotImplemented, BackwardThrows) {
   for (const auto& [name, f] : not_implemented()) {
     SCOPED_TRACE(name);
     Tensor x = randn({3, 4}, kFloat64).requires_grad_();
-    EXPECT_THROW_MSG(f(x).sum().backward(), Error, "backward not implemented");
+    EXPECT_THROW_MSG(f(x).sum().backward(), AutogradError, "backward not implemented");
   }
 }
 

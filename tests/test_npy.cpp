@@ -9,38 +9,21 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "file_bytes.h"
 #include "helpers.h"
 
 using namespace ember;
+using ember_test::npy_bytes;
+using ember_test::read_bytes;
+using ember_test::write_bytes;
 
 namespace {
 
 std::string data_path(const std::string& name) { return std::string(EMBER_TEST_DATA_DIR) + "/" + name; }
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-// A .npy file by hand: magic, version major.0, the header padded to 64 bytes, then data.
-std::string npy_bytes(int major, std::string header, const std::string& data) {
-  size_t prefix = major == 1 ? 10 : 12;
-  while ((prefix + header.size() + 1) % 64 != 0) header.push_back(' ');
-  header.push_back('\n');
-  std::string out("\x93NUMPY", 6);
-  out.push_back(static_cast<char>(major));
-  out.push_back(0);
-  for (size_t i = 0; i < prefix - 8; ++i) out.push_back(static_cast<char>((header.size() >> (8 * i)) & 0xff));
-  return out + header + data;
-}
 
 class NpyTest : public ::testing::Test {
  protected:
@@ -281,6 +264,70 @@ TEST_F(NpyTest, BadHeaderDict) {
 
   write_bytes(p, npy_bytes(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", ""));
   EXPECT_THROW_MSG(load_npy(p), ValueError, "is too large");
+  // No elements, but strides that overflow: still a ValueError naming the file.
+  write_bytes(p, npy_bytes(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4611686018427387904, 4), }", ""));
+  EXPECT_THROW_MSG(load_npy(p), ValueError, "load_npy: " + p + ": shape [0, 4611686018427387904, 4] is too large");
+}
+
+// NumPy allows 32 dims, and so do ember's kernels; a 33rd is refused by the loader.
+TEST_F(NpyTest, ThirtyTwoDims) {
+  std::string p = tmp("d32.npy");
+  std::string shape;
+  for (int i = 0; i < 31; ++i) shape += "1, ";
+  write_bytes(p, npy_bytes(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "2), }",
+                           ember_test::le<float>({1.5f, 2.0f})));
+  Tensor t = load_npy(p);
+  EXPECT_EQ(t.dim(), 32);
+  EXPECT_EQ(t.sum().item<float>(), 3.5f);
+  EXPECT_EQ((t * t).transpose(0, 31).contiguous().sum().item<float>(), 6.25f);
+  write_bytes(p, npy_bytes(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, " + shape + "2), }",
+                           ember_test::le<float>({1.5f, 2.0f})));
+  EXPECT_THROW_MSG(load_npy(p), ValueError, "load_npy: " + p + ": shape [1, 1,");
+  EXPECT_THROW_MSG(load_npy(p), ValueError, "has 33 dims; NumPy and ember allow at most 32");
+}
+
+// Mutations of valid files (C and Fortran order, big-endian, bool, 0-dim): loading either
+// succeeds or throws a ValueError naming the file; never another exception or a crash (run
+// under ASan/UBSan to catch out-of-bounds reads).
+TEST_F(NpyTest, FuzzedFilesOnlyThrowValueErrors) {
+  const std::vector<std::string> good = {read_bytes(data_path("f32_2x3.npy")),
+                                         read_bytes(data_path("f64_fortran_3x2.npy")),
+                                         read_bytes(data_path("i64_bigendian.npy")),
+                                         read_bytes(data_path("bool_4.npy")), read_bytes(data_path("i4_scalar.npy"))};
+  const std::vector<std::string> tokens = {"(",
+                                           ")",
+                                           ",",
+                                           "'",
+                                           ":",
+                                           "0",
+                                           "9",
+                                           "-1",
+                                           "99999999999999999999",
+                                           "True",
+                                           "'<f8'",
+                                           "'|b1'",
+                                           "}",
+                                           std::string(1, '\0'),
+                                           ""};
+  std::mt19937_64 rng(20261204);
+  const std::string p = tmp("fuzz.npy");
+  int loaded = 0, rejected = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    const std::string& base = good[static_cast<size_t>(iter) % good.size()];
+    write_bytes(p, ember_test::mutate(base, 128, tokens, rng));
+    try {
+      (void)load_npy(p).to_vector<double>();
+      ++loaded;
+    } catch (const ValueError& e) {
+      ++rejected;
+      EXPECT_NE(std::string(e.what()).find("load_npy: " + p + ": "), std::string::npos) << e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "iteration " << iter << ": not a ValueError: " << e.what();
+    }
+  }
+  EXPECT_EQ(loaded + rejected, 3000);
+  EXPECT_GT(rejected, 1000);
+  EXPECT_GT(loaded, 0);
 }
 
 // ---- Interoperability with NumPy

@@ -114,7 +114,7 @@ TEST(SavedTensors, ModifiedOutputIsRefused) {
   Tensor x = randn({3, 5}, kFloat64).requires_grad_();
   Tensor y = x.exp();
   y.index_add_(1, tensor({4, 4, 0, 1}, kInt64), ones({3, 4}, kFloat64), 0.5);
-  EXPECT_THROW_MSG((y * y).sum().backward(), Error,
+  EXPECT_THROW_MSG((y * y).sum().backward(), AutogradError,
                    "modified by an inplace operation: [float64 [3, 5]] is at version 1; expected version 0 instead "
                    "(saved by ExpBackward)");
 }
@@ -149,7 +149,7 @@ TEST(MarkDirty, EarlierSavesSeeTheChange) {
   Tensor b = a * 1;
   Tensor sq = b * b;  // saves b
   ScaleInPlace::apply(b);
-  EXPECT_THROW_MSG(sq.sum().backward(), Error, "modified by an inplace operation");
+  EXPECT_THROW_MSG(sq.sum().backward(), AutogradError, "modified by an inplace operation");
 }
 
 TEST(MarkDirty, RejectsLeavesThatRequireGrad) {

@@ -313,7 +313,8 @@ TEST(RangeTest, Eye) {
   EXPECT_EQ(r.sizes(), (Shape{2, 3}));
   expect_values(r, {1, 0, 0, 0, 1, 0});
   expect_values(eye(3, 2), {1, 0, 0, 1, 0, 0});
-  EXPECT_EQ(eye(2, -1, kInt64).dtype(), kInt64);
+  EXPECT_EQ(eye(2, kInt64).dtype(), kInt64);
+  EXPECT_THROW_MSG(eye(3, -5), ValueError, "m must be greater or equal to 0, got -5");
   EXPECT_EQ(eye(0).numel(), 0);
 }
 

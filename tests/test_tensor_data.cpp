@@ -299,14 +299,16 @@ TEST(CopyTest, CloneAndContiguous) {
 
 TEST(HalfTest, RoundingAndOverflow) {
   // 1 + 2^-11 ties to even (1), 1 + 3 * 2^-11 ties up; 65520 overflows; 1e-8 underflows;
-  // 6e-8 rounds to the smallest subnormal 2^-24.
+  // 6e-8 rounds to the smallest subnormal 2^-24. (Converted from float32: a literal too large
+  // for float16 is refused, as in libtorch.)
   Tensor h =
-      tensor({1.f, 65504.f, 65520.f, 65519.f, 1.00048828125f, 1.00146484375f, 1e-8f, 6e-8f, -2.5f, -1e6f}, kFloat16);
+      tensor({1.f, 65504.f, 65520.f, 65519.f, 1.00048828125f, 1.00146484375f, 1e-8f, 6e-8f, -2.5f, -1e6f}).to(kFloat16);
   EXPECT_EQ(h.dtype(), kFloat16);
   EXPECT_EQ(h.element_size(), 2u);
   expect_values(h.to(kFloat32), {1, 65504, kInf, 65504, 1, 1.001953125, 0, 5.9604644775390625e-08, -2.5, -kInf}, 0);
   EXPECT_TRUE(std::isnan(tensor({kNaN}).to(kFloat16).item<float>()));
   EXPECT_EQ(tensor({1.f, -2.f}, kFloat16).data_ptr<Half>()[1].bits, 0xC000);
+  EXPECT_THROW_MSG(tensor({1.f, 65520.f}, kFloat16), ValueError, "value 65520 cannot be converted to type float16");
 }
 
 TEST(HalfTest, BFloat16RoundingAndOverflow) {

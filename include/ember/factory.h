@@ -28,7 +28,8 @@ Tensor randperm(int64_t n, const TensorOptions& opts = {});
 Tensor arange(const Scalar& end, const TensorOptions& opts = {});
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step = 1, const TensorOptions& opts = {});
 Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const TensorOptions& opts = {});
-Tensor eye(int64_t n, int64_t m = -1, const TensorOptions& opts = {});
+Tensor eye(int64_t n, const TensorOptions& opts = {});
+Tensor eye(int64_t n, int64_t m, const TensorOptions& opts = {});
 void manual_seed(uint64_t seed);
 
 // A tensor that uses the caller's memory without copying. The deleter, when given, runs when
@@ -40,6 +41,8 @@ Tensor from_blob(void* data, const Shape& sizes, const Shape& strides, const Ten
 namespace detail {
 // Copies count elements of type src into a new tensor of the given shape (dtype: opts or src).
 Tensor tensor_from_data(const void* data, int64_t count, DType src, const Shape& shape, const TensorOptions& opts);
+// tensor_from_data for tensor(...)'s literals: every value must fit the dtype (ValueError), like libtorch.
+Tensor tensor_from_literal(const void* data, int64_t count, DType src, const Shape& shape, const TensorOptions& opts);
 template <typename T>
 struct TensorElement {
   using type = T;
@@ -69,9 +72,9 @@ Tensor make_tensor(std::initializer_list<L> list, size_t rank, const TensorOptio
     if (s < 0) s = 0;  // an empty inner list leaves deeper sizes unknown: they are 0
   if constexpr (std::is_same<E, bool>::value) {
     std::vector<uint8_t> bytes(values.begin(), values.end());
-    return tensor_from_data(bytes.data(), static_cast<int64_t>(bytes.size()), kBool, shape, opts);
+    return tensor_from_literal(bytes.data(), static_cast<int64_t>(bytes.size()), kBool, shape, opts);
   } else {
-    return tensor_from_data(values.data(), static_cast<int64_t>(values.size()), dtype_of<E>::value, shape, opts);
+    return tensor_from_literal(values.data(), static_cast<int64_t>(values.size()), dtype_of<E>::value, shape, opts);
   }
 }
 }  // namespace detail
@@ -82,7 +85,7 @@ template <typename T, std::enable_if_t<std::is_arithmetic<T>::value, int> = 0>
 Tensor tensor(T value, const TensorOptions& opts = {}) {
   using E = typename detail::TensorElement<T>::type;
   E v = static_cast<E>(value);
-  return detail::tensor_from_data(&v, 1, dtype_of<E>::value, Shape{}, opts);
+  return detail::tensor_from_literal(&v, 1, dtype_of<E>::value, Shape{}, opts);
 }
 template <typename T>
 Tensor tensor(std::initializer_list<T> v, const TensorOptions& opts = {}) {

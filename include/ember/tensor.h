@@ -56,9 +56,12 @@ class Tensor {
   template <typename T>
   T* data_ptr() const;
   void* raw_data_ptr() const;
+  // ValueError when the value does not fit T (NaN or 1e20 into an integer), like libtorch.
   template <typename T>
   T item() const {
-    return item().to<T>();
+    const Scalar v = item();
+    if (!v.fits<T>()) detail::throw_overflow("item", v, detail::value_type_name<T>());
+    return v.to<T>();
   }
   Scalar item() const;
   // All elements in logical row-major order, converted to T, from any device and any strides.
@@ -271,6 +274,7 @@ class Tensor {
   Tensor& operator^=(const Scalar& o) { return bitwise_xor_(o); }
 
  private:
+  const TensorImpl& defined_impl(const char* accessor) const;
   std::shared_ptr<TensorImpl> impl_;
 };
 

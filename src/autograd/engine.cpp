@@ -185,7 +185,7 @@ struct Engine {
       if (run) grads = n->apply(g);
       if (t_anomaly) {
         for (const Tensor& t : grads)
-          EMBER_CHECK(!t.defined() || !t.is_floating_point() || !isnan(t).any().item<bool>(), Error,
+          EMBER_CHECK(!t.defined() || !t.is_floating_point() || !isnan(t).any().item<bool>(), AutogradError,
                       "anomaly detected: function {} returned NaN values in its gradient", n->name());
       }
       const auto& edges = n->next_edges();
@@ -204,7 +204,7 @@ struct Engine {
 namespace {
 
 Tensor default_grad(const Tensor& root, const char* op) {
-  EMBER_CHECK(root.numel() == 1, Error,
+  EMBER_CHECK(root.numel() == 1, AutogradError,
               "{}: grad can be implicitly created only for tensors with one element; this output has shape {}; pass "
               "a gradient",
               op, root.sizes().str());
@@ -218,7 +218,7 @@ std::vector<RootGrad> make_roots(const std::vector<Tensor>& outputs, const std::
   for (size_t i = 0; i < outputs.size(); ++i) {
     const Tensor& out = outputs[i];
     check_defined(out, op);
-    EMBER_CHECK(requires_grad(out), Error,
+    EMBER_CHECK(requires_grad(out), AutogradError,
                 "{}: element {} of the outputs does not require grad and has no grad_fn (did you call "
                 "requires_grad_() on the inputs, and compute outside NoGradGuard?)",
                 op, i);
@@ -245,12 +245,12 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
   std::vector<Edge> edges;
   for (size_t i = 0; i < inputs.size(); ++i) {
     check_defined(inputs[i], "grad");
-    EMBER_CHECK(requires_grad(inputs[i]), Error, "grad: input {} does not require grad", i);
+    EMBER_CHECK(requires_grad(inputs[i]), AutogradError, "grad: input {} does not require grad", i);
     edges.push_back(gradient_edge(inputs[i]));
   }
   std::vector<Tensor> result = Engine::run(r, retain_graph || create_graph, create_graph, &edges);
   for (size_t i = 0; i < result.size(); ++i)
-    EMBER_CHECK(result[i].defined() || allow_unused, Error,
+    EMBER_CHECK(result[i].defined() || allow_unused, AutogradError,
                 "grad: one of the differentiated tensors (input {}) appears to not have been used in the graph; "
                 "pass allow_unused=true if this is intended",
                 i);

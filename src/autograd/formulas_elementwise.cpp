@@ -240,7 +240,7 @@ void record_not_implemented(Tensor& out, const std::vector<Tensor>& inputs, cons
   std::string op = name;
   record(out, "NotImplementedBackward", inputs, {},
          [op](const Tensor&, const std::vector<Tensor>&) -> std::vector<Tensor> {
-           EMBER_FAIL(Error, "backward not implemented for {}", op);
+           EMBER_FAIL(AutogradError, "backward not implemented for {}", op);
          });
 }
 

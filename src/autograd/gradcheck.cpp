@@ -91,7 +91,7 @@ bool gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& fn, cons
         }
       }
     }
-    EMBER_CHECK(worst <= 0, Error,
+    EMBER_CHECK(worst <= 0, AutogradError,
                 "gradcheck: Jacobian mismatch for input {} (shape {}) at output element {}, input element {}: "
                 "analytic {} vs numerical {} (atol {}, rtol {})",
                 i, x.sizes().str(), worst_j, worst_k, worst_a, worst_n, atol, rtol);

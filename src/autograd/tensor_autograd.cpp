@@ -20,7 +20,7 @@ Tensor& Tensor::requires_grad_(bool requires_grad) {
               "requires_grad_: only tensors of floating point dtype can require gradients, got {}",
               dtype_name(dtype()));
   AutogradMeta* m = meta_of(*this);
-  EMBER_CHECK(!(m && m->grad_fn) || requires_grad, Error,
+  EMBER_CHECK(!(m && m->grad_fn) || requires_grad, AutogradError,
               "requires_grad_: you can only change requires_grad flags of leaf tensors; use detach() to get a tensor "
               "that does not require grad");
   if (!requires_grad && !m) return *this;
@@ -55,7 +55,7 @@ bool Tensor::is_leaf() const {
 
 void Tensor::retain_grad() const {
   check_defined(*this, "retain_grad");
-  EMBER_CHECK(requires_grad(), Error, "retain_grad: can't retain_grad on a tensor that doesn't require grad");
+  EMBER_CHECK(requires_grad(), AutogradError, "retain_grad: can't retain_grad on a tensor that doesn't require grad");
   AutogradMeta& m = ensure_meta(*this);
   if (!m.grad_fn || m.retains_grad) return;  // leaves keep their grad anyway
   m.retains_grad = true;
@@ -78,7 +78,7 @@ bool Tensor::retains_grad() const {
 
 void Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
   check_defined(*this, "register_hook");
-  EMBER_CHECK(requires_grad(), Error,
+  EMBER_CHECK(requires_grad(), AutogradError,
               "register_hook: cannot register a hook on a tensor that doesn't require gradient");
   AutogradMeta& m = ensure_meta(*this);
   if (m.grad_fn)
@@ -108,10 +108,10 @@ void AutogradContext::save_for_backward(std::vector<Tensor> tensors) {
 }
 
 std::vector<Tensor> AutogradContext::get_saved_variables() const {
-  EMBER_CHECK(!released_, Error,
+  EMBER_CHECK(!released_, AutogradError,
               "get_saved_variables: the saved tensors were freed by an earlier backward; pass retain_graph=true");
   for (size_t i = 0; i < saved_.size(); ++i)
-    EMBER_CHECK(!saved_[i].defined() || saved_[i].impl()->storage->version == versions_[i], Error,
+    EMBER_CHECK(!saved_[i].defined() || saved_[i].impl()->storage->version == versions_[i], AutogradError,
                 "one of the variables needed for gradient computation has been modified by an inplace operation: [{} "
                 "{}] is at version {}; expected version {} instead (saved by a custom Function)",
                 dtype_name(saved_[i].dtype()), saved_[i].sizes().str(), saved_[i].impl()->storage->version,
@@ -144,7 +144,7 @@ Tensor CustomFunctionAccess::record(const std::string& name, std::shared_ptr<Aut
   ember::autograd::record(out, "CustomFunctionBackward", inputs, {},
                           [ctx, backward, node_name, n = inputs.size()](const Tensor& g, const std::vector<Tensor>&) {
                             std::vector<Tensor> grads = backward(ctx.get(), {g});
-                            EMBER_CHECK(grads.size() == n, Error,
+                            EMBER_CHECK(grads.size() == n, AutogradError,
                                         "custom Function {}: backward returned {} gradients, expected {} (one per "
                                         "tensor input)",
                                         node_name, grads.size(), n);

@@ -50,10 +50,11 @@ CachingAllocator::Block* CachingAllocator::new_segment(size_t size, int stream, 
     release_free_segments();
     ptr = raw_alloc_(segment);
   }
-  EMBER_CHECK(ptr != nullptr, Error,
-              "{} out of memory: tried to allocate {} bytes (a {}-byte segment); {} bytes are allocated and {} "
-              "reserved by ember",
-              device_, size, segment, stats_.allocated, stats_.reserved);
+  if (!ptr)
+    throw OutOfMemoryError(fmt::format("{} out of memory: tried to allocate {} bytes (a {}-byte segment); {} bytes are "
+                                       "allocated and {} reserved by ember",
+                                       device_, size, segment, stats_.allocated, stats_.reserved),
+                           size, static_cast<size_t>(stats_.allocated), static_cast<size_t>(stats_.reserved));
   ++stats_.raw_allocs;
   ++stats_.segments;
   stats_.reserved += static_cast<int64_t>(segment);

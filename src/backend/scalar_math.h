@@ -87,6 +87,10 @@ EMBER_HD inline T floor_divide_(T a, T b) {
     return a;
   } else {
     if (b == T(0)) return T(0);  // the front end rejects integer division by zero
+    // The minimum divided by -1 overflows (and traps on x86): its two's complement result is the
+    // minimum itself, which is what negating in unsigned arithmetic gives, as NumPy does.
+    if (std::is_signed<T>::value && b == static_cast<T>(-1))
+      return static_cast<T>(T(0) - static_cast<std::make_unsigned_t<T>>(a));
     T q = static_cast<T>(a / b);
     if (std::is_signed<T>::value && (a % b != 0) && ((a < 0) != (b < 0))) q = static_cast<T>(q - 1);
     return q;
@@ -101,7 +105,7 @@ EMBER_HD inline T remainder_(T a, T b) {
   } else if constexpr (std::is_same<T, bool>::value) {
     return false;
   } else {
-    if (b == T(0)) return T(0);
+    if (b == T(0) || (std::is_signed<T>::value && b == static_cast<T>(-1))) return T(0);  // min % -1 traps
     T m = static_cast<T>(a % b);
     if (std::is_signed<T>::value && m != 0 && ((b < 0) != (m < 0))) m = static_cast<T>(m + b);
     return m;

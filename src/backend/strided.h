@@ -15,7 +15,7 @@
 namespace ember {
 
 constexpr int kMaxOperands = 4;
-constexpr int kMaxDims = 25;
+constexpr int kMaxDims = 32;  // NumPy's limit (.npy files may have 32 dims)
 
 template <int N, int MaxDims>
 struct StridedDims {

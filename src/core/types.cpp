@@ -160,8 +160,36 @@ std::ostream& operator<<(std::ostream& os, const Shape& s) { return os << s.str(
 // ---- Scalar
 Scalar Scalar::operator-() const {
   if (kind_ == Kind::Double) return Scalar(-d_);
-  return Scalar(-i_);
+  return Scalar(static_cast<int64_t>(0 - static_cast<uint64_t>(i_)));  // wraps at INT64_MIN, like the tensors
 }
+
+bool Scalar::fits(DType dtype) const {
+  switch (dtype) {
+    case kFloat32:
+      return fits<float>();
+    case kFloat64:
+      return fits<double>();
+    case kFloat16:
+      return fits<Half>();
+    case kBFloat16:
+      return fits<BFloat16>();
+    case kInt32:
+      return fits<int32_t>();
+    case kInt64:
+      return fits<int64_t>();
+    case kUInt8:
+      return fits<uint8_t>();
+    case kBool:
+      return true;
+  }
+  return false;
+}
+
+namespace detail {
+void throw_overflow(const char* op, const Scalar& value, const std::string& type) {
+  EMBER_FAIL(ValueError, "{}: value {} cannot be converted to type {} without overflow", op, value.str(), type);
+}
+}  // namespace detail
 
 std::string Scalar::str() const {
   if (kind_ == Kind::Bool) return i_ ? "true" : "false";

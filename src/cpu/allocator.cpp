@@ -4,6 +4,7 @@
 // (the 2^24-element add runs several times faster with it).
 #include <sys/mman.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -62,11 +63,13 @@ class CachingHostAllocator : public Allocator {
         if (!list.empty()) {
           void* p = list.back();
           list.pop_back();
+          allocated_bytes_.fetch_add(nbytes, std::memory_order_relaxed);
           return p;
         }
       }
       void* p = std::aligned_alloc(kAlignment, size_t(128) << c);
-      EMBER_CHECK(p != nullptr, Error, "CPU allocator: out of memory allocating {} bytes", nbytes);
+      if (!p) out_of_memory(nbytes);
+      allocated_bytes_.fetch_add(nbytes, std::memory_order_relaxed);
       return p;
     }
     size_t rounded = round_up(nbytes);
@@ -79,6 +82,7 @@ class CachingHostAllocator : public Allocator {
         cached_bytes_ -= it->first;
         sizes_[p] = it->first;
         free_.erase(it);
+        allocated_bytes_.fetch_add(nbytes, std::memory_order_relaxed);
         return p;
       }
     }
@@ -87,7 +91,8 @@ class CachingHostAllocator : public Allocator {
       release_cache();
       p = allocate_block(rounded);
     }
-    EMBER_CHECK(p != nullptr, Error, "CPU allocator: out of memory allocating {} bytes", nbytes);
+    if (!p) out_of_memory(nbytes);
+    allocated_bytes_.fetch_add(nbytes, std::memory_order_relaxed);
     if (rounded >= kCacheMin) {
       std::lock_guard<std::mutex> lock(mutex_);
       sizes_[p] = rounded;
@@ -96,6 +101,7 @@ class CachingHostAllocator : public Allocator {
   }
 
   void deallocate(void* p, size_t nbytes) override {
+    allocated_bytes_.fetch_sub(nbytes, std::memory_order_relaxed);
     if (nbytes < kCacheMin) {
       if (SmallCache* cache = small_cache(false)) {
         auto& list = cache->free[small_class(nbytes)];
@@ -123,6 +129,18 @@ class CachingHostAllocator : public Allocator {
   }
 
  private:
+  [[noreturn]] void out_of_memory(size_t nbytes) {
+    const size_t allocated = allocated_bytes_.load(std::memory_order_relaxed);
+    size_t cached;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      cached = cached_bytes_;
+    }
+    throw OutOfMemoryError(fmt::format("CPU out of memory: tried to allocate {} bytes; {} bytes are allocated by live "
+                                       "tensors and {} reserved by ember",
+                                       nbytes, allocated, allocated + cached),
+                           nbytes, allocated, allocated + cached);
+  }
   static size_t round_up(size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
   // Blocks from 2 MiB are 2 MiB aligned and asked to be backed by huge pages: fewer TLB misses
   // for the large streaming kernels (a no-op where transparent huge pages are off).
@@ -145,6 +163,7 @@ class CachingHostAllocator : public Allocator {
   std::multimap<size_t, void*> free_;
   std::map<void*, size_t> sizes_;  // real block size of each live cached-size block
   size_t cached_bytes_ = 0;
+  std::atomic<size_t> allocated_bytes_{0};  // requested bytes of the live blocks
 };
 
 }  // namespace

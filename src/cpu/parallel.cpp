@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -31,7 +32,14 @@ class ThreadPool {
     stop_workers();
     num_threads_ = n;
     stop_ = false;
-    for (int i = 1; i < n; ++i) workers_.emplace_back([this] { worker_loop(); });
+    try {
+      for (int i = 1; i < n; ++i) workers_.emplace_back([this] { worker_loop(); });
+    } catch (const std::system_error& e) {  // the system's thread limit: carry on with one thread
+      stop_workers();
+      num_threads_ = 1;
+      stop_ = false;
+      EMBER_FAIL(ValueError, "set_num_threads: cannot start {} threads ({}); ember now runs on 1 thread", n, e.what());
+    }
   }
 
   // Runs fn(chunk) for chunk in [0, chunks) on the pool; the caller takes part.

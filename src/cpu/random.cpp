@@ -66,7 +66,7 @@ void CpuBackend::randint(const Tensor& out, int64_t low, int64_t high) {
     using T = typename decltype(tag)::type;
     T* p = reinterpret_cast<T*>(c.impl()->data());
     for (int64_t i = 0; i < c.numel(); ++i)
-      p[i] = static_cast<T>(static_cast<acc_t<T>>(low + static_cast<int64_t>(g.engine() % range)));
+      p[i] = convert<T>(static_cast<int64_t>(static_cast<uint64_t>(low) + g.engine() % range));  // no signed overflow
   });
   if (!c.is_same(out)) copy(out, c);
 }

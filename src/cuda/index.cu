@@ -66,7 +66,7 @@ __global__ void nonzero_flags_kernel(int64_t n, const T* in, int64_t* flags) {
   for (int64_t i : grid_stride(n)) flags[i] = load_acc(in + i) != acc_t<T>(0);
 }
 
-constexpr int kMaxNonzeroDims = 25;
+constexpr int kMaxNonzeroDims = kMaxDims;
 
 struct Sizes {
   int n;

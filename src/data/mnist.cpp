@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <new>
 #include <string>
 #include <utility>
 
@@ -119,18 +120,26 @@ class IdxReader {
 
   const std::vector<int64_t>& dims() const { return dims_; }
 
-  // out[i] = table[byte i] for every data byte, read and converted a chunk at a time.
-  template <typename T>
-  void read_into(T* out, const std::array<T, 256>& table) {
-    std::vector<uint8_t> chunk(static_cast<size_t>(std::min<uint64_t>(count_, kReadChunk)));
-    uint64_t done = 0;
-    while (done < count_) {
+  // The data bytes. A plain file was checked to hold them all; a gzip stream is read a chunk at
+  // a time into a buffer that grows with what the stream yields, so a header that promises more
+  // than the stream holds fails before anything of the promised size is allocated.
+  std::vector<uint8_t> read_data() {
+    std::vector<uint8_t> bytes;
+    if (!file_.is_gzip()) bytes.reserve(static_cast<size_t>(count_));
+    while (bytes.size() < count_) {
+      const size_t done = bytes.size();
       const size_t want = static_cast<size_t>(std::min<uint64_t>(count_ - done, kReadChunk));
-      const size_t got = file_.read(chunk.data(), want);
-      for (size_t i = 0; i < got; ++i) out[done + i] = table[chunk[i]];
-      done += got;
-      if (got < want) truncated(done);
+      try {
+        bytes.resize(done + want);
+      } catch (const std::bad_alloc&) {
+        throw OutOfMemoryError(fmt::format("{}: {}: out of memory reading {} bytes of data", name_, path_, count_),
+                               done + want);
+      }
+      const size_t got = file_.read(bytes.data() + done, want);
+      bytes.resize(done + got);
+      if (got < want) truncated(bytes.size());
     }
+    return bytes;
   }
 
  private:
@@ -188,16 +197,13 @@ std::vector<Tensor> load_mnist(const std::string& root, bool train, const char* 
               labels_path, labels.dims()[0]);
 
   // Pixels: like libtorch, byte / 255 in float32.
-  std::array<float, 256> pixel_values{};
-  std::array<int64_t, 256> label_values{};
-  for (int b = 0; b < 256; ++b) {
-    pixel_values[b] = static_cast<float>(b) / 255.0f;
-    label_values[b] = b;
-  }
+  const std::vector<uint8_t> pixels = images.read_data();
   Tensor image_tensor = empty_tensor(Shape{n, 1, images.dims()[1], images.dims()[2]}, kFloat32, Device(kCPU));
-  images.read_into(image_tensor.data_ptr<float>(), pixel_values);
+  float* image_data = image_tensor.data_ptr<float>();
+  for (size_t i = 0; i < pixels.size(); ++i) image_data[i] = static_cast<float>(pixels[i]) / 255.0f;
+  const std::vector<uint8_t> classes = labels.read_data();
   Tensor label_tensor = empty_tensor(Shape{n}, kInt64, Device(kCPU));
-  labels.read_into(label_tensor.data_ptr<int64_t>(), label_values);
+  std::copy(classes.begin(), classes.end(), label_tensor.data_ptr<int64_t>());
   return {image_tensor, label_tensor};
 }
 

@@ -21,7 +21,9 @@ namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";  // 6 bytes, then major and minor version bytes
 constexpr size_t kMagicLen = 6;
-constexpr size_t kAlign = 64;  // NumPy pads the header so the data starts on a 64-byte boundary
+constexpr size_t kAlign = 64;
+constexpr int kMaxNpyDims = 32;  // NumPy's NPY_MAXDIMS; ember's kernels take as many (backend/strided.h)  // NumPy pads
+                                 // the header so the data starts on a 64-byte boundary
 
 using io::kHostLittleEndian;
 using io::swap_bytes;
@@ -262,12 +264,18 @@ Tensor load_npy(const std::string& path) {
   bool swap = false;
   DType dtype = parse_descr(h.descr, path, &swap);
   const size_t width = element_size(dtype);
-  uint64_t numel = 1, nbytes = 0;
-  for (int64_t d : h.shape)
-    EMBER_CHECK(!__builtin_mul_overflow(numel, static_cast<uint64_t>(d), &numel), ValueError,
-                "load_npy: {}: shape {} is too large", path, h.shape.str());
-  EMBER_CHECK(!__builtin_mul_overflow(numel, static_cast<uint64_t>(width), &nbytes) && numel <= INT64_MAX, ValueError,
-              "load_npy: {}: shape {} is too large", path, h.shape.str());
+  EMBER_CHECK(h.shape.size() <= static_cast<size_t>(kMaxNpyDims), ValueError,
+              "load_npy: {}: shape {} has {} dims; NumPy and ember allow at most {}", path, h.shape.str(),
+              h.shape.size(), kMaxNpyDims);
+  // The product of the nonzero dims must fit int64 too: it bounds the strides of an empty array.
+  uint64_t numel = 1, nonzero = 1, nbytes = 0;
+  bool too_large = false;
+  for (int64_t d : h.shape) {
+    numel *= static_cast<uint64_t>(d);  // wraps only when `nonzero` overflows, which is caught
+    if (d > 0) too_large |= __builtin_mul_overflow(nonzero, static_cast<uint64_t>(d), &nonzero);
+  }
+  too_large |= nonzero > INT64_MAX || __builtin_mul_overflow(numel, static_cast<uint64_t>(width), &nbytes);
+  EMBER_CHECK(!too_large, ValueError, "load_npy: {}: shape {} is too large", path, h.shape.str());
   EMBER_CHECK(nbytes <= file_size - data_start, ValueError,
               "load_npy: {}: truncated data: shape {} of {} needs {} bytes, the file has {}", path, h.shape.str(),
               h.descr, nbytes, file_size - data_start);

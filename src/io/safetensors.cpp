@@ -84,25 +84,62 @@ std::string json_string(const std::string& s, const Where& w, const char* what) 
   }
 }
 
-// Parses the header, rejecting duplicate keys (nlohmann would keep the last) and deep nesting.
-json parse_header(const std::string& text, const Where& w) {
-  std::vector<std::set<std::string>> keys;  // keys seen in each open object
-  json::parser_callback_t cb = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) {
-      if (depth >= kMaxDepth) w.fail("invalid header: JSON nested deeper than a safetensors header");
-      if (event == json::parse_event_t::object_start) keys.emplace_back();
-    } else if (event == json::parse_event_t::object_end) {
-      keys.pop_back();
-    } else if (event == json::parse_event_t::key) {
-      const std::string& k = parsed.get_ref<const std::string&>();
-      if (!keys.back().insert(k).second) w.fail("invalid header: duplicate key '{}'", k);
-    }
+// A SAX pass over the header that rejects duplicate keys (nlohmann would keep the last) and
+// nesting deeper than a header has. It runs before the DOM parse, which then needs no callback:
+// nlohmann's callback parser rescans each object's parent when it closes, which made a header of
+// n tensors take O(n^2) time.
+class HeaderValidator : public json::json_sax_t {
+ public:
+  explicit HeaderValidator(const Where& w) : w_(w) {}
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(json::number_integer_t) override { return true; }
+  bool number_unsigned(json::number_unsigned_t) override { return true; }
+  bool number_float(json::number_float_t, const json::string_t&) override { return true; }
+  bool string(json::string_t&) override { return true; }
+  bool binary(json::binary_t&) override { return true; }
+  bool start_object(std::size_t) override {
+    open(true);
     return true;
-  };
+  }
+  bool key(json::string_t& k) override {
+    if (!keys_.back().insert(k).second) w_.fail("invalid header: duplicate key '{}'", k);
+    return true;
+  }
+  bool end_object() override {
+    keys_.pop_back();
+    --depth_;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    open(false);
+    return true;
+  }
+  bool end_array() override {
+    --depth_;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    w_.fail("invalid header: not valid JSON ({})", e.what());
+  }
+
+ private:
+  void open(bool object) {
+    if (++depth_ > kMaxDepth) w_.fail("invalid header: JSON nested deeper than a safetensors header");
+    if (object) keys_.emplace_back();
+  }
+  const Where& w_;
+  int depth_ = 0;
+  std::vector<std::set<std::string>> keys_;  // keys seen in each open object
+};
+
+json parse_header(const std::string& text, const Where& w) {
   // nlohmann stops at a NUL byte as at the end of input; JSON text never holds one.
   if (text.find('\0') != std::string::npos) w.fail("invalid header: not valid JSON (it holds a NUL byte)");
+  HeaderValidator validator(w);
   try {
-    return json::parse(text, cb);
+    json::sax_parse(text, &validator);
+    return json::parse(text);
   } catch (const json::exception& e) {
     w.fail("invalid header: not valid JSON ({})", e.what());
   }

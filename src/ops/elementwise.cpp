@@ -329,8 +329,17 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   if (autograd::needs_grad({&a, &b}) && is_floating_point(dt)) autograd::record_where(out, c, a, b);
   return out;
 }
-Tensor where(const Tensor& c, const Tensor& a, const Scalar& b) { return where(c, a, wrap(a, b)); }
-Tensor where(const Tensor& c, const Scalar& a, const Tensor& b) { return where(c, wrap(b, a), b); }
+// A Scalar operand must fit the result dtype, like libtorch (where(c, uint8 tensor, 300) throws).
+Tensor where(const Tensor& c, const Tensor& a, const Scalar& b) {
+  Tensor w = wrap(a, b);
+  check_fits(b, result_type({&a, &w}), "where");
+  return where(c, a, w);
+}
+Tensor where(const Tensor& c, const Scalar& a, const Tensor& b) {
+  Tensor w = wrap(b, a);
+  check_fits(a, result_type({&w, &b}), "where");
+  return where(c, w, b);
+}
 Tensor where(const Tensor& c, const Scalar& a, const Scalar& b) { return where(c, wrap(a), wrap(b)); }
 
 // ---- Comparison helpers

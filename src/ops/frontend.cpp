@@ -29,6 +29,15 @@ Tensor wrap_scalar(const Scalar& s, DType dtype) {
   return t;
 }
 
+void check_fits(const Scalar& value, DType dtype, const char* op) {
+  if (!value.fits(dtype)) detail::throw_overflow(op, value, dtype_name(dtype));
+}
+
+Tensor wrap_checked(const Scalar& value, DType dtype, const char* op) {
+  check_fits(value, dtype, op);
+  return wrap_scalar(value, dtype);
+}
+
 bool is_wrapped(const Tensor& t) { return t.impl()->wrapped_number; }
 
 void check_defined(const Tensor& t, const char* op) {

@@ -14,6 +14,12 @@ namespace ember {
 // A 0-dim CPU tensor holding a Scalar, marked as a wrapped number for type promotion.
 Tensor wrap_scalar(const Scalar& s, DType dtype);
 
+// ValueError unless value fits dtype (Scalar::fits): libtorch's "value cannot be converted to
+// type ... without overflow" for a number written into a tensor (fill_, full, masked_fill, ...).
+void check_fits(const Scalar& value, DType dtype, const char* op);
+// wrap_scalar after check_fits: a number that will be written into a tensor of dtype.
+Tensor wrap_checked(const Scalar& value, DType dtype, const char* op);
+
 // dim in [-ndim, ndim) -> [0, ndim); IndexError naming the op otherwise.
 int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op);
 // Sorted, unique, wrapped dims; an empty list means all dims.

@@ -12,10 +12,15 @@
 namespace ember {
 namespace {
 
-Tensor check_index(const Tensor& index, const char* name) {
+// The index as int64. Like libtorch, index_select and index_add also take int32 indices;
+// gather, scatter and one_hot take int64 only.
+enum class IndexDTypes { Int64, Int64OrInt32 };
+Tensor check_index(const Tensor& index, const char* name, IndexDTypes allowed = IndexDTypes::Int64) {
   check_defined(index, name);
-  EMBER_CHECK(index.dtype() == kInt64 || index.dtype() == kInt32, TypeError,
-              "{}: expected an int64 index tensor, but got a tensor of dtype {}", name, dtype_name(index.dtype()));
+  const bool int32_ok = allowed == IndexDTypes::Int64OrInt32;
+  EMBER_CHECK(index.dtype() == kInt64 || (int32_ok && index.dtype() == kInt32), TypeError,
+              "{}: expected an {} index tensor, but got a tensor of dtype {}", name,
+              int32_ok ? "int64 or int32" : "int64", dtype_name(index.dtype()));
   return to_dtype(index, kInt64);
 }
 
@@ -50,7 +55,7 @@ void check_gather_shapes(const Tensor& x, int64_t d, const Tensor& index, const 
 
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index_in) {
   Device dev = common_device({&x, &index_in}, "index_select");
-  Tensor index = check_index(index_in, "index_select");
+  Tensor index = check_index(index_in, "index_select", IndexDTypes::Int64OrInt32);
   EMBER_CHECK(index.dim() <= 1, ShapeError, "index_select: index must be 0-D or 1-D, but got shape {}",
               index.sizes().str());
   if (x.dim() == 0) {
@@ -164,7 +169,8 @@ Tensor& Tensor::scatter_(int64_t dim, const Tensor& index, const Tensor& src) {
   return scatter_inplace(*this, dim, index, src, false, false, "scatter_");
 }
 Tensor& Tensor::scatter_(int64_t dim, const Tensor& index, const Scalar& v) {
-  return scatter_inplace(*this, dim, index, wrap_scalar(v, dtype()), false, true, "scatter_");
+  check_defined(*this, "scatter_");
+  return scatter_inplace(*this, dim, index, wrap_checked(v, dtype(), "scatter_"), false, true, "scatter_");
 }
 Tensor& Tensor::scatter_add_(int64_t dim, const Tensor& index, const Tensor& src) {
   return scatter_inplace(*this, dim, index, src, true, false, "scatter_add_");
@@ -174,7 +180,7 @@ Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& 
 }
 Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& v) {
   check_defined(x, "scatter");
-  return scatter_copy(x, dim, index, wrap_scalar(v, x.dtype()), false, true, "scatter");
+  return scatter_copy(x, dim, index, wrap_checked(v, x.dtype(), "scatter"), false, true, "scatter");
 }
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
   return scatter_copy(x, dim, index, src, true, false, "scatter_add");
@@ -185,7 +191,7 @@ namespace {
 void index_add_write(Tensor& target, int64_t dim_, const Tensor& index_in, const Tensor& source, const Scalar& alpha) {
   Device dev = common_device({&target, &index_in, &source}, "index_add_");
   check_writable(target, "index_add_");
-  Tensor index = check_index(index_in, "index_add_");
+  Tensor index = check_index(index_in, "index_add_", IndexDTypes::Int64OrInt32);
   EMBER_CHECK(index.dim() <= 1, ShapeError, "index_add_: index must be 0-D or 1-D, but got shape {}",
               index.sizes().str());
   Tensor self = target.dim() == 0 ? target.view({1}) : target;
@@ -229,7 +235,7 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
   }
   if (autograd::needs_grad({&x, &source}))
     autograd::record_index_add(out, x, wrap_dim(dim, std::max<int64_t>(x.dim(), 1), "index_add"),
-                               check_index(index, "index_add"), source, alpha);
+                               check_index(index, "index_add", IndexDTypes::Int64OrInt32), source, alpha);
   return out;
 }
 
@@ -248,7 +254,7 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
   Shape b = broadcast_shapes(sizes(), mask.sizes(), "masked_fill_");
   EMBER_CHECK(b == sizes(), ShapeError, "masked_fill_: mask of shape {} cannot be broadcast to the tensor's shape {}",
               mask.sizes().str(), sizes().str());
-  return copy_(ember::where(mask, wrap_scalar(value, dtype()), *this));
+  return copy_(ember::where(mask, wrap_checked(value, dtype(), "masked_fill_"), *this));
 }
 Tensor& Tensor::masked_fill_(const Tensor& mask, const Tensor& value) {
   check_defined(value, "masked_fill_");
@@ -261,7 +267,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
   EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_fill: expected mask of dtype bool, but got {}",
               dtype_name(mask.dtype()));
   broadcast_shapes(x.sizes(), mask.sizes(), "masked_fill");  // so a shape error names this op
-  return where(mask, wrap_scalar(value, x.dtype()), x);
+  return where(mask, wrap_checked(value, x.dtype(), "masked_fill"), x);
 }
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
   check_defined(value, "masked_fill");
@@ -279,6 +285,8 @@ Tensor one_hot(const Tensor& index_in, int64_t num_classes) {
   Tensor index = check_index(index_in, "one_hot");
   int64_t lo = index.numel() ? amin(index).item<int64_t>() : 0;
   EMBER_CHECK(lo >= 0, ValueError, "one_hot: class values must be non-negative, got {}", lo);
+  EMBER_CHECK(num_classes >= -1, ValueError,
+              "one_hot: num_classes must be -1 (inferred from the values) or non-negative, got {}", num_classes);
   if (num_classes < 0) {
     EMBER_CHECK(index.numel() > 0, ValueError,
                 "one_hot: can not infer the total number of classes from an empty tensor");

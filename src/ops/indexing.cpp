@@ -91,8 +91,8 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
           }
           d += mask.dim();
         } else {
-          EMBER_CHECK(t.dtype() == kInt64 || t.dtype() == kInt32, IndexError,
-                      "{}: tensors used as indices must be int64, int32, bool or uint8 tensors, got {}", name,
+          EMBER_CHECK(t.dtype() == kInt64, IndexError,
+                      "{}: tensors used as indices must be int64, bool or uint8 tensors, got {}", name,
                       dtype_name(t.dtype()));
           r.dims.push_back(d);
           r.indices.push_back(to_dtype(t, kInt64));
@@ -225,7 +225,8 @@ Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor
   return *this;
 }
 Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Scalar& value) {
-  return index_put_(indices, wrap_scalar(value, dtype()));
+  check_defined(*this, "index_put_");
+  return index_put_(indices, wrap_checked(value, dtype(), "index_put_"));
 }
 Tensor& Tensor::index_put_(std::initializer_list<TensorIndex> indices, const Tensor& value) {
   return index_put_(std::vector<TensorIndex>(indices), value);

@@ -10,15 +10,21 @@
 namespace ember {
 
 // ---- Inspection
-const Shape& Tensor::sizes() const { return impl_->layout.sizes; }
-const Shape& Tensor::strides() const { return impl_->layout.strides; }
-int64_t Tensor::dim() const { return static_cast<int64_t>(impl_->layout.sizes.size()); }
-int64_t Tensor::numel() const { return impl_->numel; }
-DType Tensor::dtype() const { return impl_->dtype; }
-Device Tensor::device() const { return impl_->storage->device; }
+// An undefined tensor (Tensor()) has no layout: asking for one is a ValueError, like libtorch's
+// "called on undefined Tensor". numel() is 0 and requires_grad() false, as in libtorch.
+const TensorImpl& Tensor::defined_impl(const char* accessor) const {
+  EMBER_CHECK(impl_ != nullptr, ValueError, "{}() called on an undefined Tensor (Tensor())", accessor);
+  return *impl_;
+}
+const Shape& Tensor::sizes() const { return defined_impl("sizes").layout.sizes; }
+const Shape& Tensor::strides() const { return defined_impl("strides").layout.strides; }
+int64_t Tensor::dim() const { return static_cast<int64_t>(defined_impl("dim").layout.sizes.size()); }
+int64_t Tensor::numel() const { return impl_ ? impl_->numel : 0; }
+DType Tensor::dtype() const { return defined_impl("dtype").dtype; }
+Device Tensor::device() const { return defined_impl("device").storage->device; }
 TensorOptions Tensor::options() const { return TensorOptions().dtype(dtype()).device(device()); }
-bool Tensor::is_contiguous() const { return impl_->contiguous; }
-int64_t Tensor::storage_offset() const { return impl_->layout.offset; }
+bool Tensor::is_contiguous() const { return defined_impl("is_contiguous").contiguous; }
+int64_t Tensor::storage_offset() const { return defined_impl("storage_offset").layout.offset; }
 size_t Tensor::element_size() const { return ember::element_size(dtype()); }
 bool Tensor::is_floating_point() const { return ember::is_floating_point(dtype()); }
 
@@ -181,6 +187,7 @@ Tensor Tensor::cuda() const { return to(Device(kCUDA, 0)); }
 Tensor& Tensor::fill_(const Scalar& value) {
   check_defined(*this, "fill_");
   check_writable(*this, "fill_");
+  check_fits(value, dtype(), "fill_");
   if (autograd::inplace_needs_grad(*this))
     return autograd::inplace(*this, "fill_", [&](const Tensor& old) { return full_like(old.detach(), value); });
   if (numel() > 0) backend_for(*this).fill(*this, value);
