@@ -31,13 +31,22 @@ constexpr int32_t kInt32Min = std::numeric_limits<int32_t>::min();
 
 // ---- 1. Calls that crashed
 
+// The integer edge cases run on every device: the CUDA kernels share the scalar functions.
+class AdversarialDevice : public ::testing::TestWithParam<Device> {
+ protected:
+  void SetUp() override { EMBER_SKIP_IF_UNAVAILABLE(GetParam()); }
+  Tensor on(const Tensor& t) const { return t.to(GetParam()); }
+};
+INSTANTIATE_TEST_SUITE_P(Devices, AdversarialDevice, ::testing::ValuesIn(ember_test::test_devices()),
+                         ember_test::device_param_name);
+
 // The minimum divided by -1 overflows; x86 traps on it. ember gives the two's complement
 // answers (the minimum itself, remainder 0), as NumPy does; libtorch dies with SIGFPE.
-TEST(Adversarial, IntegerMinimumDividedByMinusOne) {
+TEST_P(AdversarialDevice, IntegerMinimumDividedByMinusOne) {
   for (DType dt : {kInt32, kInt64}) {
     const int64_t min = dt == kInt32 ? kInt32Min : kInt64Min;
-    Tensor a = tensor({min, int64_t{7}, int64_t{-7}}, dt);
-    Tensor minus_one = full({3}, -1, dt);
+    Tensor a = on(tensor({min, int64_t{7}, int64_t{-7}}, dt));
+    Tensor minus_one = on(full({3}, -1, dt));
     expect_tensor(floor_divide(a, minus_one), dt, {3}, {static_cast<double>(min), -7, 7});
     expect_tensor(floor_divide(a, -1), dt, {3}, {static_cast<double>(min), -7, 7});
     expect_tensor(remainder(a, minus_one), dt, {3}, {0, 0, 0});
@@ -47,6 +56,23 @@ TEST(Adversarial, IntegerMinimumDividedByMinusOne) {
     b.remainder_(-1);
     expect_values(b, {0, 0, 0});
   }
+}
+
+// Signed overflow in tensor arithmetic wraps, as in PyTorch, and is defined behaviour in ember
+// (-fwrapv): the UBSan build aborts on undefined behaviour, so this test would fail there.
+TEST_P(AdversarialDevice, IntegerOverflowWraps) {
+  Tensor i32 = on(tensor({std::numeric_limits<int32_t>::max(), kInt32Min}, kInt32));
+  expect_values(i32 + 1, {static_cast<double>(kInt32Min), kInt32Min + 1.0});
+  expect_values(i32 * 2, {-2, 0});
+  expect_values(-i32, {kInt32Min + 1.0, static_cast<double>(kInt32Min)});
+  expect_values(i32.abs(), {std::numeric_limits<int32_t>::max(), static_cast<double>(kInt32Min)});
+  Tensor i64 = on(tensor({kInt64Max, kInt64Max}));
+  EXPECT_EQ(i64.sum().item<int64_t>(), -2);
+  EXPECT_EQ(i64.cumsum(0)[1].item<int64_t>(), -2);
+  EXPECT_EQ(i64.prod().item<int64_t>(), 1);
+  EXPECT_EQ((i64 - on(tensor({kInt64Min, kInt64Min})))[0].item<int64_t>(), -1);
+  EXPECT_EQ(on(tensor({kInt64Min})).neg().item<int64_t>(), kInt64Min);
+  EXPECT_EQ(pow(on(tensor({int64_t{3}})), 41).item<int64_t>(), -420491770248316829);  // 3^41 mod 2^64
 }
 
 // Like libtorch: numel() of an undefined tensor is 0 and requires_grad() false; asking it for a
@@ -172,6 +198,18 @@ TEST(Adversarial, NegativeSizes) {
   EXPECT_EQ(eye(3, kFloat64).sizes(), (Shape{3, 3}));
 }
 
+TEST(Adversarial, HugeCountsAreRefusedOrBounded) {
+  constexpr int64_t kHuge = std::numeric_limits<int64_t>::max();
+  EXPECT_THROW_MSG(ones({3}).expand({kHuge, 3}), ShapeError, "expand: the expanded shape");
+  EXPECT_THROW_MSG(ones({2, 3}).repeat({kHuge, 2}), ShapeError, "is too large");
+  EXPECT_THROW_MSG(zeros({0}).chunk(int64_t{1} << 60, 0), OutOfMemoryError, "chunk: cannot hold");
+  EXPECT_THROW_MSG(ones({1}).expand({int64_t{1} << 60}).split(1), OutOfMemoryError, "split: cannot hold");
+  EXPECT_THROW_MSG(unbind(ones({1}).expand({int64_t{1} << 60}), 0), OutOfMemoryError, "unbind: cannot hold");
+  EXPECT_THROW_MSG(split_with_sizes(ones({2}), {kHuge, kHuge}, 0), ShapeError, "sum to more than int64 can count");
+  EXPECT_EQ(ones({3}).chunk(kHuge, 0).size(), 3u);  // the chunk size is computed without overflow
+  EXPECT_EQ(zeros({0}).chunk(4, 0).size(), 4u);     // empty chunks, as in libtorch
+}
+
 TEST(Adversarial, ArgumentsLibtorchRefuses) {
   EXPECT_THROW_MSG(one_hot(tensor({1}), -5), ValueError, "num_classes must be -1 (inferred from the values)");
   EXPECT_THROW_MSG(randperm(300, kUInt8), ValueError, "randperm: value 299 cannot be converted to type uint8");
@@ -221,6 +259,10 @@ TEST(Adversarial, AutogradMisuseIsAnAutogradError) {
   EXPECT_THROW_MSG(autograd::grad({(w * 2).sum()}, {ones({1}, kFloat64).requires_grad_()}), AutogradError,
                    "appears to not have been used in the graph");
   EXPECT_THROW_MSG(autograd::grad({(w * 2).sum()}, {ones({1})}), AutogradError, "input 0 does not require grad");
+  EXPECT_THROW_MSG(autograd::grad({(w * 2).sum()}, {}), AutogradError, "grad: requires non-empty inputs");
+  EXPECT_THROW_MSG(autograd::grad({}, {w}), AutogradError, "grad: requires non-empty outputs");
+  // A null hook would throw std::bad_function_call in backward.
+  EXPECT_THROW_MSG(w.register_hook(nullptr), ValueError, "register_hook: the hook is an empty std::function");
   // Still an ember::Error, like every other subclass.
   EXPECT_THROW_MSG(y.backward(), Error, "a second time");
 }

@@ -241,6 +241,8 @@ void backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
                          const std::vector<Tensor>& grad_outputs, bool retain_graph, bool create_graph,
                          bool allow_unused) {
+  EMBER_CHECK(!outputs.empty(), AutogradError, "grad: requires non-empty outputs");
+  EMBER_CHECK(!inputs.empty(), AutogradError, "grad: requires non-empty inputs");
   auto r = make_roots(outputs, grad_outputs, "grad");
   std::vector<Edge> edges;
   for (size_t i = 0; i < inputs.size(); ++i) {

@@ -78,6 +78,7 @@ bool Tensor::retains_grad() const {
 
 void Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
   check_defined(*this, "register_hook");
+  EMBER_CHECK(hook != nullptr, ValueError, "register_hook: the hook is an empty std::function");
   EMBER_CHECK(requires_grad(), AutogradError,
               "register_hook: cannot register a hook on a tensor that doesn't require gradient");
   AutogradMeta& m = ensure_meta(*this);

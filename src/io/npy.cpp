@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "ember/factory.h"
@@ -235,7 +236,9 @@ Tensor load_npy(const std::string& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   EMBER_CHECK(in.is_open(), ValueError, "load_npy: {}: cannot open file ({})", path, std::strerror(errno));
   const std::streamoff end = in.tellg();  // a directory opens but has no size
-  EMBER_CHECK(end >= 0 && !std::filesystem::is_directory(path), ValueError, "load_npy: {}: not a readable file", path);
+  std::error_code ec;
+  EMBER_CHECK(end >= 0 && !std::filesystem::is_directory(path, ec), ValueError, "load_npy: {}: not a readable file",
+              path);
   const uint64_t file_size = static_cast<uint64_t>(end);
   in.seekg(0);
 

@@ -47,6 +47,7 @@ Tensor dropout(const Tensor& x, double p, bool training) {
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  EMBER_CHECK(x.defined() && weight.defined(), ValueError, "linear: expected defined input and weight tensors");
   EMBER_CHECK(weight.dim() == 2, ShapeError, "linear: weight must be 2-D (out, in), got shape {}", weight.sizes());
   EMBER_CHECK(x.dim() >= 1 && x.size(-1) == weight.size(1), ShapeError,
               "linear: input of shape {} does not match weight of shape {} (last dim must be {})", x.sizes(),

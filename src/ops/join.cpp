@@ -7,6 +7,18 @@
 #include "ops/frontend.h"
 
 namespace ember {
+namespace {
+// Room for `count` results: a count that no memory can hold is an OutOfMemoryError at once, not
+// a std::bad_alloc (or minutes of work) later.
+template <typename T>
+void reserve_results(std::vector<T>& results, int64_t count, const char* op) {
+  try {
+    results.reserve(static_cast<size_t>(count));
+  } catch (const std::exception&) {  // std::length_error or std::bad_alloc
+    throw OutOfMemoryError(fmt::format("{}: cannot hold {} results", op, count));
+  }
+}
+}  // namespace
 
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   EMBER_CHECK(!tensors.empty(), ValueError, "cat: expected a non-empty list of tensors");
@@ -89,12 +101,14 @@ std::vector<Tensor> split_with_sizes(const Tensor& x, const DimList& sizes, int6
   int64_t total = 0;
   for (int64_t s : sizes) {
     EMBER_CHECK(s >= 0, ValueError, "split_with_sizes: split sizes must be non-negative, got {}", Shape(sizes).str());
-    total += s;
+    EMBER_CHECK(!__builtin_add_overflow(total, s, &total), ShapeError,
+                "split_with_sizes: split sizes {} sum to more than int64 can count", Shape(sizes).str());
   }
   EMBER_CHECK(total == x.size(d), ShapeError,
               "split_with_sizes: split sizes {} sum to {} but the tensor has size {} in dimension {} (shape {})",
               Shape(sizes).str(), total, x.size(d), d, x.sizes().str());
   std::vector<Tensor> out;
+  reserve_results(out, static_cast<int64_t>(sizes.size()), "split_with_sizes");
   int64_t start = 0;
   for (int64_t s : sizes) {
     out.push_back(x.narrow(d, start, s));
@@ -113,6 +127,7 @@ std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
               split_size, n);
   DimList sizes;
   if (split_size == 0) return {x};
+  reserve_results(sizes, n / split_size + 1, "split");
   for (int64_t s = 0; s < n; s += split_size) sizes.push_back(std::min(split_size, n - s));
   if (sizes.empty()) sizes.push_back(0);
   return split_with_sizes(x, sizes, d);
@@ -123,10 +138,11 @@ std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
   EMBER_CHECK(chunks > 0, ValueError, "chunk: number of chunks must be greater than 0, got {}", chunks);
   EMBER_CHECK(x.dim() > 0, ShapeError, "chunk: expected a tensor with at least 1 dimension");
   int64_t n = x.size(wrap_dim(dim, x.dim(), "chunk"));
-  int64_t size = (n + chunks - 1) / chunks;
+  int64_t size = n / chunks + (n % chunks != 0 ? 1 : 0);  // ceil, without overflow for huge `chunks`
   if (size == 0) size = 1;
-  if (n == 0) {
+  if (n == 0) {  // `chunks` empty tensors, like libtorch
     std::vector<Tensor> out;
+    reserve_results(out, chunks, "chunk");
     for (int64_t i = 0; i < chunks; ++i) out.push_back(x);
     return out;
   }
@@ -138,6 +154,7 @@ std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
   EMBER_CHECK(x.dim() > 0, ShapeError, "unbind: dimension specified as {} but tensor has no dimensions", dim);
   int64_t d = wrap_dim(dim, x.dim(), "unbind");
   std::vector<Tensor> out;
+  reserve_results(out, x.size(d), "unbind");
   for (int64_t i = 0; i < x.size(d); ++i) out.push_back(x.select(d, i));
   return out;
 }

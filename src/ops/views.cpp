@@ -163,6 +163,7 @@ Tensor Tensor::expand(const Shape& shape) const {
               "expand: the number of sizes provided ({}) must be greater or equal to the number of dimensions in the "
               "tensor ({})",
               nd, dim());
+  int64_t numel = 1;
   for (int64_t i = nd - 1; i >= 0; --i) {
     int64_t j = i - (nd - dim());
     int64_t want = shape[i];
@@ -170,14 +171,17 @@ Tensor Tensor::expand(const Shape& shape) const {
       EMBER_CHECK(want >= 0, ShapeError,
                   "expand: the expanded size {} is not allowed in a leading, non-existing dimension ({} -> {})", want,
                   sizes().str(), shape.str());
-      continue;
+    } else {
+      int64_t have = size(j);
+      if (want == -1) want = have;
+      EMBER_CHECK(have == want || have == 1, ShapeError,
+                  "expand: the expanded size of the tensor ({}) must match the existing size ({}) at non-singleton "
+                  "dimension {}. Target sizes: {}. Tensor sizes: {}",
+                  want, have, i, shape.str(), sizes().str());
     }
-    int64_t have = size(j);
-    if (want == -1) want = have;
-    EMBER_CHECK(have == want || have == 1, ShapeError,
-                "expand: the expanded size of the tensor ({}) must match the existing size ({}) at non-singleton "
-                "dimension {}. Target sizes: {}. Tensor sizes: {}",
-                want, have, i, shape.str(), sizes().str());
+    EMBER_CHECK(!__builtin_mul_overflow(numel, want, &numel), ShapeError,
+                "expand: the expanded shape {} has more elements than int64 can count (tensor sizes {})", shape.str(),
+                sizes().str());
   }
   Tensor out = make_view(*this, layout_of(*this).expand(shape));
   if (autograd::needs_grad({this})) autograd::record_expand(out, *this);
