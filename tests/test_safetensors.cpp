@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <limits>
 #include <map>
@@ -500,7 +501,7 @@ TEST_F(SafetensorsTest, FuzzedFilesOnlyThrowEmberErrors) {
 }
 
 // A header of 100,000 tensors parses in linear time (nlohmann's callback parser took O(n^2):
-// 2.4 s for 16,000 tensors, minutes for 200,000). The bound is loose enough for the sanitizer
+// 2.4 s for 16,000 tensors, minutes for 100,000). The bound is loose enough for a busy sanitizer
 // build and far below what a quadratic parse needs.
 TEST_F(SafetensorsTest, HundredThousandTensorHeaderParsesInLinearTime) {
   constexpr int kTensors = 100000;
@@ -516,7 +517,8 @@ TEST_F(SafetensorsTest, HundredThousandTensorHeaderParsesInLinearTime) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(load_safetensors_metadata(p).at("format"), "pt");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(seconds, 10.0);
+  std::cout << kTensors << "-tensor header parsed in " << seconds << " s\n";
+  EXPECT_LT(seconds, 30.0);
   TensorMap got = load_safetensors(p);
   ASSERT_EQ(got.size(), static_cast<size_t>(kTensors));
   EXPECT_EQ(got.at("t99999").item<float>(), 99999.0f);

@@ -17,6 +17,9 @@ namespace cuda {
 namespace {
 
 void check_cublas(cublasStatus_t status, const char* what) {
+  if (status == CUBLAS_STATUS_ALLOC_FAILED)
+    throw OutOfMemoryError(
+        fmt::format("{} failed: {} ({})", what, cublasGetStatusString(status), cublasGetStatusName(status)));
   EMBER_CHECK(status == CUBLAS_STATUS_SUCCESS, Error, "{} failed: {} ({})", what, cublasGetStatusString(status),
               cublasGetStatusName(status));
 }

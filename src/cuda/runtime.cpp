@@ -52,6 +52,8 @@ int resolve(int device) {
 }  // namespace
 
 void check(cudaError_t err, const char* what) {
+  if (err == cudaErrorMemoryAllocation)  // a CUDA-internal allocation (pinned staging, a library workspace)
+    throw OutOfMemoryError(fmt::format("{} failed: {} ({})", what, cudaGetErrorString(err), cudaGetErrorName(err)));
   EMBER_CHECK(err == cudaSuccess, Error, "{} failed: {} ({})", what, cudaGetErrorString(err), cudaGetErrorName(err));
 }
 

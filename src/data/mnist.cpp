@@ -41,7 +41,11 @@ class ZlibFile {
     file_ = gzopen(path.c_str(), "rb");
     EMBER_CHECK(file_ != nullptr, ValueError, "{}: {}: cannot open file ({})", name_, path_,
                 errno ? std::strerror(errno) : "out of memory");
-    gzbuffer(file_, 1u << 20);  // a larger input buffer than zlib's 8 KiB default: fewer reads
+    // A larger input buffer than zlib's 8 KiB default means fewer reads of a large file; a small
+    // file keeps the default (zlib allocates three times the buffer size).
+    std::error_code ec;
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > (8u << 10)) gzbuffer(file_, static_cast<unsigned>(std::min<uintmax_t>(size, 1u << 20)));
   }
   ~ZlibFile() { gzclose(file_); }
   ZlibFile(const ZlibFile&) = delete;

@@ -6,14 +6,16 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <system_error>
 #include <tuple>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -84,65 +86,131 @@ std::string json_string(const std::string& s, const Where& w, const char* what) 
   }
 }
 
-// A SAX pass over the header that rejects duplicate keys (nlohmann would keep the last) and
-// nesting deeper than a header has. It runs before the DOM parse, which then needs no callback:
-// nlohmann's callback parser rescans each object's parent when it closes, which made a header of
-// n tensors take O(n^2) time.
-class HeaderValidator : public json::json_sax_t {
+// Called with each top-level member of the header, in file order, as soon as it is complete.
+using OnMember = std::function<void(const std::string& name, const json& value)>;
+
+// Reads the header in one SAX pass. Each top-level member's value is built as a small JSON tree
+// and handed to `on_member` as soon as it closes, so only one member is held at a time and the
+// work is linear in the header's size. (nlohmann's callback parser rescanned each object's
+// parent when it closed, which made n tensors take O(n^2) time; a DOM of the whole header costs
+// hundreds of bytes per tensor.) Duplicate keys, which nlohmann would resolve by keeping the last,
+// are found by hashing the root's (one per tensor) and sorting each inner object's when it
+// closes; nesting deeper than a header has is rejected.
+class HeaderReader : public json::json_sax_t {
  public:
-  explicit HeaderValidator(const Where& w) : w_(w) {}
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(json::number_integer_t) override { return true; }
-  bool number_unsigned(json::number_unsigned_t) override { return true; }
-  bool number_float(json::number_float_t, const json::string_t&) override { return true; }
-  bool string(json::string_t&) override { return true; }
-  bool binary(json::binary_t&) override { return true; }
-  bool start_object(std::size_t) override {
-    open(true);
-    return true;
+  HeaderReader(const Where& w, OnMember on_member) : w_(w), on_member_(std::move(on_member)) {}
+
+  // After the parse: a root that is not an object fails, showing it.
+  void finish() const {
+    if (!root_is_object_) w_.fail("invalid header: expected a JSON object, got {}", shown(root_));
   }
+
+  bool null() override { return add(json(nullptr)); }
+  bool boolean(bool v) override { return add(json(v)); }
+  bool number_integer(json::number_integer_t v) override { return add(json(v)); }
+  bool number_unsigned(json::number_unsigned_t v) override { return add(json(v)); }
+  bool number_float(json::number_float_t v, const json::string_t&) override { return add(json(v)); }
+  bool string(json::string_t& v) override { return add(json(std::move(v))); }
+  bool binary(json::binary_t& v) override { return add(json::binary(std::move(v))); }
+  bool start_object(std::size_t) override { return open(json::object(), true); }
+  bool start_array(std::size_t) override { return open(json::array(), false); }
   bool key(json::string_t& k) override {
-    if (!keys_.back().insert(k).second) w_.fail("invalid header: duplicate key '{}'", k);
+    Level& level = levels_[depth_ - 1];
+    if (level.value)
+      level.keys.push_back(k);  // checked when the object closes
+    else if (!root_names_.insert(k).second)
+      w_.fail("invalid header: duplicate key '{}'", k);
+    level.key = std::move(k);
     return true;
   }
   bool end_object() override {
-    keys_.pop_back();
-    --depth_;
-    return true;
+    std::vector<std::string>& keys = levels_[depth_ - 1].keys;
+    std::sort(keys.begin(), keys.end());
+    auto duplicate = std::adjacent_find(keys.begin(), keys.end());
+    if (duplicate != keys.end()) w_.fail("invalid header: duplicate key '{}'", *duplicate);
+    return close();
   }
-  bool start_array(std::size_t) override {
-    open(false);
-    return true;
-  }
-  bool end_array() override {
-    --depth_;
-    return true;
-  }
+  bool end_array() override { return close(); }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
     w_.fail("invalid header: not valid JSON ({})", e.what());
   }
 
  private:
-  void open(bool object) {
-    if (++depth_ > kMaxDepth) w_.fail("invalid header: JSON nested deeper than a safetensors header");
-    if (object) keys_.emplace_back();
+  struct Level {
+    json* value;                    // null for the root object, whose members go to on_member_
+    std::string key;                // the member being read
+    std::vector<std::string> keys;  // the keys so far (levels are reused: no allocation per entry)
+  };
+
+  // Places a finished scalar or a new container where the innermost open level expects it.
+  json* place(json v) {
+    if (depth_ == 0) {  // the root is not an object: keep it to show in the error
+      root_ = std::move(v);
+      return &root_;
+    }
+    Level& level = levels_[depth_ - 1];
+    if (!level.value) {
+      member_ = std::move(v);
+      return &member_;
+    }
+    if (level.value->is_object()) return &((*level.value)[level.key] = std::move(v));
+    level.value->push_back(std::move(v));
+    return &level.value->back();
   }
+  bool add(json v) {
+    json* placed = place(std::move(v));
+    if (placed == &member_) on_member_(levels_[0].key, member_);  // a scalar member of the root
+    return true;
+  }
+  bool open(json container, bool object) {
+    if (depth_ >= static_cast<size_t>(kMaxDepth))
+      w_.fail("invalid header: JSON nested deeper than a safetensors header");
+    const bool root_object = depth_ == 0 && object;
+    if (root_object) root_is_object_ = true;
+    json* value = root_object ? nullptr : place(std::move(container));
+    if (depth_ == levels_.size()) levels_.emplace_back();
+    Level& level = levels_[depth_++];
+    level.value = value;
+    level.keys.clear();
+    return true;
+  }
+  bool close() {
+    --depth_;
+    if (depth_ == 1 && root_is_object_) on_member_(levels_[0].key, member_);  // a container member closed
+    return true;
+  }
+
   const Where& w_;
-  int depth_ = 0;
-  std::vector<std::set<std::string>> keys_;  // keys seen in each open object
+  OnMember on_member_;
+  std::vector<Level> levels_;  // levels_[0, depth_) are the open containers, outermost first
+  size_t depth_ = 0;
+  std::unordered_set<std::string> root_names_;
+  json member_;  // the root member being read
+  json root_;    // a root that is not an object
+  bool root_is_object_ = false;
 };
 
-json parse_header(const std::string& text, const Where& w) {
+// A member's error is held until the whole header has parsed: invalid JSON is reported first,
+// as the Rust crate does (it parses with serde before validating).
+void parse_header(const std::string& text, const Where& w, const OnMember& on_member) {
   // nlohmann stops at a NUL byte as at the end of input; JSON text never holds one.
   if (text.find('\0') != std::string::npos) w.fail("invalid header: not valid JSON (it holds a NUL byte)");
-  HeaderValidator validator(w);
+  std::exception_ptr member_error;
+  HeaderReader reader(w, [&](const std::string& name, const json& value) {
+    if (member_error) return;
+    try {
+      on_member(name, value);
+    } catch (const ValueError&) {
+      member_error = std::current_exception();
+    }
+  });
   try {
-    json::sax_parse(text, &validator);
-    return json::parse(text);
+    json::sax_parse(text, &reader);
   } catch (const json::exception& e) {
     w.fail("invalid header: not valid JSON ({})", e.what());
   }
+  reader.finish();
+  if (member_error) std::rethrow_exception(member_error);
 }
 
 struct Entry {
@@ -232,20 +300,18 @@ Header read_header(std::ifstream& in, const Where& w) {
   Header h;
   h.data_start = 8 + n;
   const uint64_t data_size = file_size - h.data_start;
-  json root = parse_header(text, w);
-  if (!root.is_object()) w.fail("invalid header: expected a JSON object, got {}", shown(root));
-  for (const auto& [name, v] : root.items()) {
+  parse_header(text, w, [&](const std::string& name, const json& v) {
     if (name != "__metadata__") {
       h.entries.push_back(parse_entry(name, v, data_size, w));
-      continue;
+      return;
     }
-    if (v.is_null()) continue;
+    if (v.is_null()) return;
     if (!v.is_object()) w.fail("invalid header: '__metadata__' must be an object, got {}", shown(v));
     for (const auto& [k, s] : v.items()) {
       if (!s.is_string()) w.fail("invalid header: '__metadata__' value of '{}' must be a string, got {}", k, shown(s));
       h.metadata[k] = s.get<std::string>();
     }
-  }
+  });
 
   // Sorted by offsets, the tensors must cover the data buffer exactly (as `Metadata::validate`).
   std::sort(h.entries.begin(), h.entries.end(), [](const Entry& a, const Entry& b) {
