@@ -1,6 +1,9 @@
-// Files built byte by byte for the loader tests (.npy, .safetensors, IDX and gzip), and the one
-// mutator the loaders' fuzz tests share.
+// Files built byte by byte for the loader tests (.npy, .safetensors, IDX and gzip), and the
+// mutator and tally the loaders' fuzz tests share.
 #pragma once
+#include <ember/error.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -125,5 +128,23 @@ inline std::string mutate(const std::string& good, size_t header_end, const std:
   }
   return f;
 }
+
+// Counts fuzzed loads: each either succeeds or throws a ValueError whose message holds
+// `fragment` (the file's name); any other exception fails the test.
+struct FuzzTally {
+  int loaded = 0, rejected = 0;
+  template <typename Load>
+  void run(int iteration, const std::string& fragment, Load load) {
+    try {
+      load();
+      ++loaded;
+    } catch (const ember::ValueError& e) {
+      ++rejected;
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "iteration " << iteration << ": not a ValueError: " << e.what();
+    }
+  }
+};
 
 }  // namespace ember_test
