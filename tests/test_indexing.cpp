@@ -36,7 +36,8 @@ TEST_P(IndexTest, BasicIndexingIsAView) {
   EXPECT_EQ(a.index({Ellipsis}).sizes(), a.sizes());
   EXPECT_EQ(a.index({Ellipsis, None}).sizes(), (Shape{2, 3, 4, 1}));
   expect_values(a.index({0, Slice(-2), Slice(1, -1)}), {5, 6, 9, 10});
-  // A bool scalar index adds a dim of size 1 (true) or 0 (false).
+  // A bool scalar index adds a dim of size 1 (true) or 0 (false); like libtorch, the result is a
+  // copy (the new dim is indexed as an advanced index).
   EXPECT_EQ(a.index({false}).sizes(), (Shape{0, 2, 3, 4}));
   EXPECT_EQ(a.index({Slice(), true}).sizes(), (Shape{2, 1, 3, 4}));
   // Writes through a basic index reach the base.
@@ -149,6 +150,49 @@ TEST_P(IndexTest, IndexPutThroughView) {
   Tensor g = ember_test::with_gaps_on_device(zeros({2, 3}, TensorOptions().device(dev())));
   g.index_put_({g == 0}, 1);
   expect_values(g, {1, 1, 1, 1, 1, 1});
+}
+
+// What libtorch 1.13 gives for each (checked with a libtorch program): these were silent wrong
+// results before.
+TEST_P(IndexTest, MatchesLibtorchSpellings) {
+  // "..." is Ellipsis, as libtorch's TensorIndex takes it (it used to convert to `true`).
+  Tensor sq = arange(9, TensorOptions(kFloat32).device(dev())).view({3, 3});
+  Tensor picked = sq.index({"...", idx({0, 2})});
+  EXPECT_EQ(picked.sizes(), (Shape{3, 2}));
+  expect_values(picked, {0, 2, 3, 5, 6, 8});
+  EXPECT_EQ(zeros({5, 7, 3}, TensorOptions().device(dev())).index({"...", None}).sizes(), (Shape{5, 7, 3, 1}));
+  EXPECT_THROW_MSG(sq.index({"..,"}), IndexError, "the only string index is \"...\"");
+  // Bool scalars are indexed like advanced indices, so several of them make one dim.
+  Tensor a = zeros({2, 3}, TensorOptions().device(dev()));
+  EXPECT_EQ(a.index({true, true}).sizes(), (Shape{1, 2, 3}));
+  EXPECT_EQ(a.index({true, false}).sizes(), (Shape{0, 2, 3}));
+  EXPECT_EQ(a.index({true, 0, true}).sizes(), (Shape{1, 3}));
+  EXPECT_EQ(a.index({None, true}).sizes(), (Shape{1, 1, 2, 3}));
+  EXPECT_EQ(a.index({true, Slice(), true}).sizes(), (Shape{1, 2, 3}));
+  a.index_put_({true}, 5.0);
+  expect_values(a, {5, 5, 5, 5, 5, 5});
+  a.index_put_({false}, 7.0);
+  expect_values(a, {5, 5, 5, 5, 5, 5});
+  // index_put_ drops the value's leading size-1 dims.
+  Tensor b = zeros({2, 3}, TensorOptions().device(dev()));
+  b.index_put_({0}, on(tensor({{{1.f, 2.f, 3.f}}})));
+  b.index_put_({Slice(), 1}, on(ones({1, 1, 2})) * 9);
+  expect_values(b, {1, 9, 3, 0, 9, 0});
+  b.index_put_({idx({0, 1})}, on(full({1, 1, 2, 3}, 4.f)));
+  expect_values(b, {4, 4, 4, 4, 4, 4});
+  Tensor w = on(ones({1, 1, 3}, kFloat64)).requires_grad_();
+  Tensor c = zeros({2, 3}, TensorOptions(kFloat64).device(dev()));
+  c.index_put_({1}, w * 2);
+  c.sum().backward();
+  EXPECT_EQ(w.grad().sizes(), (Shape{1, 1, 3}));
+  expect_values(w.grad(), {2, 2, 2});
+  // An out-of-bounds integer names the indexed tensor's dim.
+  Tensor y = zeros({2, 5, 10}, TensorOptions().device(dev()));
+  EXPECT_THROW_MSG(y.index({0, 5}), IndexError, "index 5 is out of bounds for dimension 1 with size 5");
+  EXPECT_THROW_MSG(y.index({Ellipsis, 12}), IndexError, "index 12 is out of bounds for dimension 2 with size 10");
+  EXPECT_THROW_MSG(y.index({None, 1, 6}), IndexError, "index 6 is out of bounds for dimension 1 with size 5");
+  // to() with requires_grad set throws, as in libtorch.
+  EXPECT_THROW_MSG(y.to(TensorOptions().requires_grad(true)), ValueError, "requires_grad(true) are not supported");
 }
 
 INSTANTIATE_TEST_SUITE_P(Devices, IndexTest, ::testing::ValuesIn(ember_test::test_devices()),

@@ -155,7 +155,22 @@ TEST(MarkDirty, EarlierSavesSeeTheChange) {
 TEST(MarkDirty, RejectsLeavesThatRequireGrad) {
   Tensor a = tensor({1.0, 2.0}, kFloat64).requires_grad_();
   autograd::AutogradContext ctx;
-  EXPECT_THROW_MSG(ctx.mark_dirty({a}), ValueError, "mark_dirty: a leaf Variable that requires grad");
+  EXPECT_THROW_MSG(ctx.mark_dirty({a}), AutogradError, "mark_dirty: a leaf Variable that requires grad");
+  Tensor view = (a * 1).narrow(0, 0, 1);
+  EXPECT_THROW_MSG(ctx.mark_dirty({view}), AutogradError, "mark_dirty: in-place changes of a view");
+}
+
+// The modified input is the output, as in libtorch: the handle the caller still holds has the
+// new history, so using it afterwards differentiates through the function (it used to keep
+// the old history over the new values: a silently wrong gradient).
+TEST(MarkDirty, TheInputTakesTheNewHistory) {
+  Tensor a = tensor({1.0, 2.0}, kFloat64).requires_grad_();
+  Tensor b = a * 1;
+  Tensor c = ScaleInPlace::apply(b);
+  EXPECT_TRUE(c.is_same(b));
+  EXPECT_EQ(b.grad_fn()->name(), "CustomFunctionBackward");
+  (b * b).sum().backward();  // d/da (3a)^2 = 18a
+  ember_test::expect_values(a.grad(), {18.0, 36.0});
 }
 
 }  // namespace

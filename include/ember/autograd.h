@@ -121,8 +121,9 @@ class AutogradContext {
   std::vector<Tensor> get_saved_variables() const;
   // Declares the inputs that forward modified in place. When forward returns their version
   // counters are bumped, as PyTorch does, so that an earlier node which saved one of them
-  // refuses to run backward; tensors saved by this function are versioned after the bump.
-  // A leaf that requires grad cannot be marked (ValueError: an in-place change of a leaf).
+  // refuses to run backward; tensors saved by this function are versioned after the bump. A
+  // marked input that forward returns is the output, its history now this function's. A leaf
+  // that requires grad, or a view of a tensor that does, cannot be marked (AutogradError).
   void mark_dirty(const std::vector<Tensor>& tensors);
   // Free-form storage for non-tensor values.
   std::vector<double> saved_data;

@@ -278,13 +278,21 @@ class Tensor {
   std::shared_ptr<TensorImpl> impl_;
 };
 
-// One part of an index expression: t.index({0, Slice(1, None), None, Ellipsis, mask}).
+// One part of an index expression: t.index({0, Slice(1, None), None, Ellipsis, mask}), where
+// "..." also means Ellipsis, as in libtorch. Only a real bool is a Boolean index: a pointer or
+// another string does not compile (it would otherwise convert to `true`).
 class TensorIndex {
  public:
   enum class Kind { Integer, Slice, None, Ellipsis, Boolean, Tensor };
-  TensorIndex(int64_t i) : kind_(Kind::Integer), integer_(i) {}          // NOLINT
-  TensorIndex(int i) : kind_(Kind::Integer), integer_(i) {}              // NOLINT
-  TensorIndex(bool b) : kind_(Kind::Boolean), integer_(b) {}             // NOLINT
+  TensorIndex(int64_t i) : kind_(Kind::Integer), integer_(i) {}  // NOLINT
+  TensorIndex(int i) : kind_(Kind::Integer), integer_(i) {}      // NOLINT
+  template <typename B, std::enable_if_t<std::is_same<B, bool>::value, int> = 0>
+  TensorIndex(B b) : kind_(Kind::Boolean), integer_(b) {}  // NOLINT
+  template <size_t N>
+  TensorIndex(const char (&ellipsis)[N]) : kind_(Kind::Ellipsis) {  // NOLINT
+    static_assert(N == 4, "the only string index is \"...\" (Ellipsis)");
+    check_ellipsis(ellipsis);
+  }
   TensorIndex(indexing::Slice s) : kind_(Kind::Slice), slice_(s) {}      // NOLINT
   TensorIndex(indexing::NoneType) : kind_(Kind::None) {}                 // NOLINT
   TensorIndex(indexing::EllipsisType) : kind_(Kind::Ellipsis) {}         // NOLINT
@@ -296,6 +304,7 @@ class TensorIndex {
   const Tensor& tensor() const { return tensor_; }
 
  private:
+  static void check_ellipsis(const char* s);  // IndexError unless s is "..."
   Kind kind_;
   int64_t integer_ = 0;
   indexing::Slice slice_;

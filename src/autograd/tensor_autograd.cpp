@@ -123,8 +123,12 @@ std::vector<Tensor> AutogradContext::get_saved_variables() const {
 void AutogradContext::mark_dirty(const std::vector<Tensor>& tensors) {
   for (const Tensor& t : tensors) {
     EMBER_CHECK(t.defined(), ValueError, "mark_dirty: got an undefined tensor");
-    EMBER_CHECK(!(t.is_leaf() && t.requires_grad()), ValueError,
+    EMBER_CHECK(!(t.is_leaf() && t.requires_grad()), AutogradError,
                 "mark_dirty: a leaf Variable that requires grad (shape {}) has been used in an in-place operation",
+                t.sizes().str());
+    const AutogradMeta* m = meta_of(t);
+    EMBER_CHECK(!(m && m->is_view && t.requires_grad()), AutogradError,
+                "mark_dirty: in-place changes of a view of a tensor that requires grad are not supported (shape {})",
                 t.sizes().str());
   }
   dirty_ = tensors;
@@ -133,9 +137,10 @@ void AutogradContext::mark_dirty(const std::vector<Tensor>& tensors) {
 namespace detail {
 Tensor CustomFunctionAccess::record(const std::string& name, std::shared_ptr<AutogradContext> ctx,
                                     const std::vector<Tensor>& inputs, Tensor output, Backward backward) {
-  if (!ctx->dirty_.empty()) {
-    for (const Tensor& t : ctx->dirty_) t.impl()->bump_version();
-    ctx->dirty_.clear();
+  const std::vector<Tensor> dirty = std::move(ctx->dirty_);
+  ctx->dirty_.clear();
+  if (!dirty.empty()) {
+    for (const Tensor& t : dirty) t.impl()->bump_version();
     ctx->save_for_backward(std::move(ctx->saved_));  // version the saved tensors after the bump
   }
   if (!needs_grad(inputs)) return output;
@@ -151,6 +156,13 @@ Tensor CustomFunctionAccess::record(const std::string& name, std::shared_ptr<Aut
                                         node_name, grads.size(), n);
                             return grads;
                           });
+  // A modified input that forward returns takes the new history itself, as after an in-place
+  // op, so every handle to it sees the change (the node's edge to its old history is recorded).
+  for (const Tensor& t : dirty) {
+    if (!t.is_same(output)) continue;
+    ensure_meta(t).grad_fn = meta_of(out)->grad_fn;
+    return output;
+  }
   return out;
 }
 }  // namespace detail

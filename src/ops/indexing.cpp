@@ -1,6 +1,8 @@
 // t.index({...}) and t.index_put_({...}, v): basic indexing (integers, slices, None,
 // Ellipsis) makes a view; bool masks and int64 tensors then gather or scatter through element
 // offsets, with PyTorch's placement rule for the indexed dims.
+#include <cstring>
+
 #include "autograd/formulas.h"
 #include "ember/autograd.h"
 #include "ember/factory.h"
@@ -8,6 +10,12 @@
 #include "ops/frontend.h"
 
 namespace ember {
+
+void TensorIndex::check_ellipsis(const char* s) {
+  EMBER_CHECK(std::strcmp(s, "...") == 0, IndexError, "index: the only string index is \"...\" (Ellipsis), got \"{}\"",
+              s);
+}
+
 namespace {
 
 struct Indexed {
@@ -40,32 +48,42 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
               self.dim(), self.sizes().str());
   Indexed r;
   Tensor v = self;
-  int64_t d = 0;  // current dim of v
+  int64_t d = 0;         // current dim of v
+  int64_t self_dim = 0;  // the dim of self that d stands for, named in error messages
+  // A bool (or a 0-dim mask) adds a dim indexed by [0] or by nothing, like libtorch: several of
+  // them then broadcast into one dim, as advanced indices do (a[True, True] has one new dim).
+  auto index_new_dim = [&](bool keep) {
+    v = v.unsqueeze(d);
+    r.dims.push_back(d);
+    r.indices.push_back(zeros({keep ? 1 : 0}, TensorOptions(kInt64).device(v.device())));
+    ++d;
+  };
   for (const auto& i : idx) {
     switch (i.kind()) {
       case TensorIndex::Kind::Integer: {
         int64_t n = v.size(d);
         EMBER_CHECK(i.integer() >= -n && i.integer() < n, IndexError,
-                    "{}: index {} is out of bounds for dimension {} with size {}", name, i.integer(), d, n);
+                    "{}: index {} is out of bounds for dimension {} with size {}", name, i.integer(), self_dim, n);
         v = v.select(d, i.integer());
+        ++self_dim;
         break;
       }
       case TensorIndex::Kind::Slice: {
         const auto& s = i.slice();
         v = v.slice(d, s.start, s.stop, s.step.value_or(1));
         ++d;
+        ++self_dim;
         break;
       }
       case TensorIndex::Kind::None:
         v = v.unsqueeze(d++);
         break;
       case TensorIndex::Kind::Boolean:
-        v = v.unsqueeze(d);
-        if (!i.integer()) v = v.slice(d, 0, 0);
-        ++d;
+        index_new_dim(i.integer() != 0);
         break;
       case TensorIndex::Kind::Ellipsis:
         d += self.dim() - consumed;
+        self_dim += self.dim() - consumed;
         break;
       case TensorIndex::Kind::Tensor: {
         Tensor t = i.tensor();
@@ -78,10 +96,7 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
                         "index {}",
                         name, mask.sizes().str(), k, v.sizes().str(), d + k);
           if (mask.dim() == 0) {  // a 0-dim mask acts like a bool scalar index
-            v = v.unsqueeze(d);
-            r.dims.push_back(d);
-            r.indices.push_back(zeros({mask.item<bool>() ? 1 : 0}, TensorOptions(kInt64).device(v.device())));
-            ++d;
+            index_new_dim(mask.item<bool>());
             break;
           }
           Tensor nz = nonzero(mask);  // (count, mask.dim())
@@ -90,6 +105,7 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
             r.indices.push_back(nz.select(1, k));
           }
           d += mask.dim();
+          self_dim += mask.dim();
         } else {
           EMBER_CHECK(t.dtype() == kInt64, IndexError,
                       "{}: tensors used as indices must be int64, bool or uint8 tensors, got {}", name,
@@ -97,6 +113,7 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
           r.dims.push_back(d);
           r.indices.push_back(to_dtype(t, kInt64));
           ++d;
+          ++self_dim;
         }
         break;
       }
@@ -198,12 +215,23 @@ void index_put_write(Tensor& self, const std::vector<TensorIndex>& indices, cons
   backend_for(self).index_scatter(a.target, v.expand(a.target.sizes()), a.offsets, accumulate);
   self.impl()->bump_version();
 }
+// value without its leading size-1 dims, which libtorch drops (broadcasting adds them back): a
+// value of shape [1, 1, 3] fits t.index({0}) of shape [3].
+Tensor drop_leading_ones(const Tensor& value) {
+  int64_t k = 0;
+  while (k < value.dim() && value.size(k) == 1) ++k;
+  if (k == 0) return value;
+  Shape rest;
+  for (int64_t d = k; d < value.dim(); ++d) rest.push_back(value.size(d));
+  return value.view(rest);
+}
 }  // namespace
 
-Tensor index_put_functional(const Tensor& x, const std::vector<TensorIndex>& indices, const Tensor& values,
+Tensor index_put_functional(const Tensor& x, const std::vector<TensorIndex>& indices, const Tensor& values_in,
                             bool accumulate) {
   check_defined(x, "index_put");
-  check_defined(values, "index_put");
+  check_defined(values_in, "index_put");
+  const Tensor values = drop_leading_ones(values_in);  // a view: the gradient flows back through it
   Tensor out;
   {
     NoGradGuard no_grad;
@@ -214,9 +242,10 @@ Tensor index_put_functional(const Tensor& x, const std::vector<TensorIndex>& ind
   return out;
 }
 
-Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor& value) {
+Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor& value_in) {
   check_defined(*this, "index_put_");
-  check_defined(value, "index_put_");
+  check_defined(value_in, "index_put_");
+  const Tensor value = drop_leading_ones(value_in);
   if (autograd::inplace_needs_grad(*this, {&value})) {
     return autograd::inplace(*this, "index_put_",
                              [&](const Tensor& old) { return index_put_functional(old, indices, value, false); });

@@ -163,6 +163,9 @@ Tensor& Tensor::copy_(const Tensor& src) {
 
 Tensor Tensor::to(const TensorOptions& options, bool copy) const {
   check_defined(*this, "to");
+  EMBER_CHECK(!options.requires_grad(), ValueError,
+              "to: TensorOptions with requires_grad(true) are not supported, as in libtorch; call requires_grad_() "
+              "on the result");
   DType dt = options.dtype_or(dtype());
   Device dev = options.device_or(device());
   if (!copy && dt == dtype() && dev == device()) return *this;
