@@ -455,7 +455,7 @@ TEST(GradCheckCoverage, EveryDifferentiableOpHasACheck) {
 
 // ---- Explicit values where the gradient is a convention rather than a derivative.
 Tensor grad_of(const std::function<Tensor(const Tensor&)>& f, const std::vector<double>& values) {
-  Tensor x = from_vector<double>(values, std::nullopt, kFloat64).requires_grad_();
+  Tensor x = from_vector<double>(values, kFloat64).requires_grad_();
   f(x).backward();
   return x.grad();
 }

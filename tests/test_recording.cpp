@@ -173,4 +173,16 @@ TEST(MarkDirty, TheInputTakesTheNewHistory) {
   ember_test::expect_values(a.grad(), {18.0, 36.0});
 }
 
+// ScaleInPlace saves the tensor it returns: the saved copy must not hold the node that owns it.
+TEST(MarkDirty, NoReferenceCycleThroughASavedOutput) {
+  std::weak_ptr<autograd::Node> node;
+  {
+    Tensor a = tensor({1.0, 2.0}, kFloat64).requires_grad_();
+    Tensor c = ScaleInPlace::apply(a * 1);
+    node = c.grad_fn();
+    ASSERT_FALSE(node.expired());
+  }
+  EXPECT_TRUE(node.expired());
+}
+
 }  // namespace

@@ -200,7 +200,7 @@ TEST(InspectTest, AliasAndIdentity) {
 TEST(ConvertTest, ToDtype) {
   Tensor f = tensor({-1.7f, 2.9f, 0.5f});
   EXPECT_TRUE(f.to(kFloat32).is_same(f));  // no-op conversions return the tensor itself
-  Tensor forced = f.to(kFloat32, /*copy=*/true);
+  Tensor forced = f.to(kFloat32, /*non_blocking=*/false, /*copy=*/true);
   EXPECT_FALSE(forced.is_alias_of(f));
   Tensor i = f.to(kInt32);
   EXPECT_EQ(i.dtype(), kInt32);

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 
 #include "ember/half.h"
@@ -23,10 +24,21 @@ constexpr DType kDouble = kFloat64;
 constexpr DType kInt = kInt32;
 constexpr DType kLong = kInt64;
 constexpr DType kHalf = kFloat16;
+// libtorch's other spellings (torch/types.h and c10::ScalarType).
+using ScalarType = DType;
+constexpr DType kByte = kUInt8;
+constexpr DType kU8 = kUInt8;
+constexpr DType kI32 = kInt32;
+constexpr DType kI64 = kInt64;
+constexpr DType kF16 = kFloat16;
+constexpr DType kF32 = kFloat32;
+constexpr DType kF64 = kFloat64;
 
 constexpr int kNumDTypes = 8;
 
 std::string dtype_name(DType dtype);
+// libtorch's names: Float, Double, Half, BFloat16, Int, Long, Byte, Bool.
+std::ostream& operator<<(std::ostream& os, DType dtype);
 size_t element_size(DType dtype);
 bool is_floating_point(DType dtype);
 // Integral types, bool included when include_bool is set.

@@ -27,6 +27,7 @@ Tensor randint(int64_t high, const Shape& shape, const TensorOptions& opts = {})
 Tensor randperm(int64_t n, const TensorOptions& opts = {});
 Tensor arange(const Scalar& end, const TensorOptions& opts = {});
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step = 1, const TensorOptions& opts = {});
+Tensor arange(const Scalar& start, const Scalar& end, const TensorOptions& opts);
 Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const TensorOptions& opts = {});
 Tensor eye(int64_t n, const TensorOptions& opts = {});
 Tensor eye(int64_t n, int64_t m, const TensorOptions& opts = {});
@@ -37,6 +38,13 @@ void manual_seed(uint64_t seed);
 Tensor from_blob(void* data, const Shape& sizes, const TensorOptions& opts = {});
 Tensor from_blob(void* data, const Shape& sizes, const Shape& strides, const TensorOptions& opts = {},
                  std::function<void(void*)> deleter = nullptr);
+// libtorch's order: the deleter before the options.
+Tensor from_blob(void* data, const Shape& sizes, const std::function<void(void*)>& deleter,
+                 const TensorOptions& opts = {});
+inline Tensor from_blob(void* data, const Shape& sizes, const Shape& strides, const std::function<void(void*)>& deleter,
+                        const TensorOptions& opts = {}) {
+  return from_blob(data, sizes, strides, opts, deleter);
+}
 
 namespace detail {
 // Copies count elements of type src into a new tensor of the given shape (dtype: opts or src).
@@ -106,17 +114,32 @@ Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<
   return detail::make_tensor<T>(v, 4, opts);
 }
 
-// Copies a vector; the dtype comes from T. shape defaults to 1-D.
+// Copies a vector; the dtype comes from T (opts may change it). Without a shape it is 1-D.
 template <typename T>
-Tensor from_vector(const std::vector<T>& values, std::optional<Shape> shape = std::nullopt,
-                   const TensorOptions& opts = {}) {
-  Shape s = shape ? *shape : Shape{static_cast<int64_t>(values.size())};
+Tensor from_vector(const std::vector<T>& values, const Shape& shape, const TensorOptions& opts = {}) {
   if constexpr (std::is_same<T, bool>::value) {
     std::vector<uint8_t> bytes(values.begin(), values.end());
-    return detail::tensor_from_data(bytes.data(), static_cast<int64_t>(bytes.size()), kBool, s, opts);
+    return detail::tensor_from_data(bytes.data(), static_cast<int64_t>(bytes.size()), kBool, shape, opts);
   } else {
-    return detail::tensor_from_data(values.data(), static_cast<int64_t>(values.size()), dtype_of<T>::value, s, opts);
+    return detail::tensor_from_data(values.data(), static_cast<int64_t>(values.size()), dtype_of<T>::value, shape,
+                                    opts);
   }
+}
+template <typename T>
+Tensor from_vector(const std::vector<T>& values, const TensorOptions& opts = {}) {
+  return from_vector(values, Shape{static_cast<int64_t>(values.size())}, opts);
+}
+
+// tensor(std::vector<T>) and tensor({}) as in libtorch: a 1-D copy, and an empty float32 tensor.
+template <typename T>
+Tensor tensor(const std::vector<T>& values, const TensorOptions& opts = {}) {
+  return from_vector(values, opts);
+}
+namespace detail {
+struct EmptyList {};  // only `{}` makes one, so tensor({{1.f}}) still picks the 2-D overload
+}  // namespace detail
+inline Tensor tensor(detail::EmptyList, const TensorOptions& opts = {}) {
+  return detail::tensor_from_literal(nullptr, 0, kFloat32, Shape{0}, opts);
 }
 
 }  // namespace ember

@@ -77,6 +77,9 @@ Tensor std(const Tensor& x, int64_t correction = 1);
 Tensor std(const Tensor& x, int64_t dim, int64_t correction, bool keepdim = false);
 Tensor std(const Tensor& x, const DimList& dims, int64_t correction = 1, bool keepdim = false);
 Tensor norm(const Tensor& x, const Scalar& p = 2, const DimList& dims = {}, bool keepdim = false);
+inline Tensor norm(const Tensor& x, const Scalar& p, int64_t dim, bool keepdim = false) {
+  return norm(x, p, DimList{dim}, keepdim);
+}
 Tensor max(const Tensor& x);
 Tensor min(const Tensor& x);
 std::tuple<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim = false);

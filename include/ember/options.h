@@ -45,4 +45,9 @@ class TensorOptions {
   bool requires_grad_ = false;
 };
 
+// libtorch's shorthands for one option: zeros({2}, ember::dtype(kFloat64).requires_grad(true)).
+inline TensorOptions dtype(DType d) { return TensorOptions(d); }
+inline TensorOptions device(Device d) { return TensorOptions(d); }
+inline TensorOptions requires_grad(bool requires_grad = true) { return TensorOptions().requires_grad(requires_grad); }
+
 }  // namespace ember

@@ -64,6 +64,19 @@ class Scalar {
   int64_t to_int() const { return to<int64_t>(); }
   bool to_bool() const { return to<bool>(); }
 
+  // libtorch's accessors: the value as that type, ValueError when it does not fit (fits()).
+  float toFloat() const { return checked<float>(); }
+  double toDouble() const { return checked<double>(); }
+  Half toHalf() const { return checked<Half>(); }
+  BFloat16 toBFloat16() const { return checked<BFloat16>(); }
+  int toInt() const { return checked<int>(); }
+  int64_t toLong() const { return checked<int64_t>(); }
+  uint8_t toByte() const { return checked<uint8_t>(); }
+  bool toBool() const { return to<bool>(); }
+  bool isFloatingPoint() const { return is_floating_point(); }
+  bool isIntegral(bool include_bool) const { return is_integral() || (include_bool && is_bool()); }
+  bool isBoolean() const { return is_bool(); }
+
   // The dtype a tensor made from this scalar gets: bool, int64 or float32 (the default float),
   // like PyTorch's wrapped numbers.
   DType default_dtype() const { return kind_ == Kind::Bool ? kBool : kind_ == Kind::Int ? kInt64 : kFloat32; }
@@ -71,6 +84,8 @@ class Scalar {
   std::string str() const;
 
  private:
+  template <typename T>
+  T checked() const;
   Kind kind_;
   union {
     int64_t i_;
@@ -123,6 +138,12 @@ bool Scalar::fits() const {
     const double v = kind_ == Kind::Double ? d_ : static_cast<double>(i_);
     return !std::isfinite(v) || std::abs(v) <= detail::largest_finite<T>();
   }
+}
+
+template <typename T>
+T Scalar::checked() const {
+  if (!fits<T>()) detail::throw_overflow("Scalar", *this, detail::value_type_name<T>());
+  return to<T>();
 }
 
 }  // namespace ember

@@ -56,6 +56,11 @@ class Tensor {
   template <typename T>
   T* data_ptr() const;
   void* raw_data_ptr() const;
+  void* data_ptr() const { return raw_data_ptr(); }  // untyped, as in libtorch
+  // A tensor sharing this one's data, outside autograd (libtorch's Tensor::data()).
+  Tensor data() const { return detach(); }
+  bool equal(const Tensor& other) const;
+  bool allclose(const Tensor& other, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false) const;
   // ValueError when the value does not fit T (NaN or 1e20 into an integer), like libtorch.
   template <typename T>
   T item() const {
@@ -121,10 +126,16 @@ class Tensor {
   Tensor& index_put_(const std::vector<TensorIndex>& indices, const Scalar& value);
 
   // ---- Conversion
-  Tensor to(DType dtype, bool copy = false) const;
-  Tensor to(Device device, bool copy = false) const;
-  Tensor to(DeviceType device, bool copy = false) const { return to(Device(device), copy); }
-  Tensor to(const TensorOptions& options, bool copy = false) const;
+  // libtorch's signatures. Copies are synchronous, so non_blocking changes nothing; copy forces a
+  // new tensor when nothing else would.
+  Tensor to(DType dtype, bool non_blocking = false, bool copy = false) const;
+  Tensor to(Device device, bool non_blocking = false, bool copy = false) const;
+  Tensor to(DeviceType device, bool non_blocking = false, bool copy = false) const {
+    return to(Device(device), non_blocking, copy);
+  }
+  Tensor to(const TensorOptions& options, bool non_blocking = false, bool copy = false) const;
+  Tensor to(Device device, DType dtype, bool non_blocking = false, bool copy = false) const;
+  Tensor to(const Tensor& other, bool non_blocking = false, bool copy = false) const;  // other's dtype and device
   Tensor cpu() const;
   Tensor cuda() const;
 
@@ -195,6 +206,7 @@ class Tensor {
   Tensor std(int64_t dim, int64_t correction, bool keepdim = false) const;
   Tensor std(const DimList& dims, int64_t correction = 1, bool keepdim = false) const;
   Tensor norm(const Scalar& p = 2, const DimList& dims = {}, bool keepdim = false) const;
+  Tensor norm(const Scalar& p, int64_t dim, bool keepdim = false) const { return norm(p, DimList{dim}, keepdim); }
   Tensor max() const;
   Tensor min() const;
   std::tuple<Tensor, Tensor> max(int64_t dim, bool keepdim = false) const;

@@ -160,6 +160,10 @@ Tensor CustomFunctionAccess::record(const std::string& name, std::shared_ptr<Aut
   // op, so every handle to it sees the change (the node's edge to its old history is recorded).
   for (const Tensor& t : dirty) {
     if (!t.is_same(output)) continue;
+    // A saved output keeps its data and version but not its history: node -> ctx -> output ->
+    // node would be a reference cycle (PyTorch saves outputs without their grad_fn for this).
+    for (Tensor& saved : ctx->saved_)
+      if (saved.is_same(output)) saved = output.detach();
     ensure_meta(t).grad_fn = meta_of(out)->grad_fn;
     return output;
   }

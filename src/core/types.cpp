@@ -33,6 +33,28 @@ std::string dtype_name(DType d) {
   return "unknown";
 }
 
+std::ostream& operator<<(std::ostream& os, DType d) {
+  switch (d) {
+    case kFloat32:
+      return os << "Float";
+    case kFloat64:
+      return os << "Double";
+    case kFloat16:
+      return os << "Half";
+    case kBFloat16:
+      return os << "BFloat16";
+    case kInt32:
+      return os << "Int";
+    case kInt64:
+      return os << "Long";
+    case kUInt8:
+      return os << "Byte";
+    case kBool:
+      return os << "Bool";
+  }
+  return os << "Unknown";
+}
+
 size_t element_size(DType d) {
   switch (d) {
     case kFloat64:

@@ -140,6 +140,7 @@ Tensor& Tensor::normal_(double mean, double std) {
 }
 
 Tensor arange(const Scalar& end, const TensorOptions& opts) { return arange(0, end, 1, opts); }
+Tensor arange(const Scalar& start, const Scalar& end, const TensorOptions& opts) { return arange(start, end, 1, opts); }
 
 namespace {
 // The number of elements of arange's integer range, exact (in unsigned arithmetic: the span of
@@ -214,6 +215,9 @@ Tensor eye(int64_t n, int64_t m, const TensorOptions& opts) {
 Tensor from_blob(void* data, const Shape& sizes, const TensorOptions& opts) {
   return from_blob(data, sizes, contiguous_strides(sizes), opts);
 }
+Tensor from_blob(void* data, const Shape& sizes, const std::function<void(void*)>& deleter, const TensorOptions& opts) {
+  return from_blob(data, sizes, contiguous_strides(sizes), opts, deleter);
+}
 
 Tensor from_blob(void* data, const Shape& sizes, const Shape& strides, const TensorOptions& opts,
                  std::function<void(void*)> deleter) {
@@ -262,7 +266,7 @@ Tensor tensor_from_data(const void* data, int64_t count, DType src, const Shape&
               shape.str(), shape.numel());
   Tensor host = empty_tensor(shape, src, Device(kCPU));
   if (count > 0) std::memcpy(host.raw_data_ptr(), data, static_cast<size_t>(count) * element_size(src));
-  return finish(host.to(TensorOptions().dtype(opts.dtype_or(src)).device(opts.device()), /*copy=*/false), opts);
+  return finish(host.to(TensorOptions().dtype(opts.dtype_or(src)).device(opts.device())), opts);
 }
 
 Tensor tensor_from_literal(const void* data, int64_t count, DType src, const Shape& shape, const TensorOptions& opts) {

@@ -31,7 +31,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     dt = promote_types(dt, t.dtype());
     if (!(t.dim() == 1 && t.numel() == 0)) parts.push_back(&t);
   }
-  if (parts.empty()) return tensors[0].to(dt, /*copy=*/true);
+  if (parts.empty()) return tensors[0].to(dt, /*non_blocking=*/false, /*copy=*/true);
   const Tensor& ref = *parts[0];
   EMBER_CHECK(ref.dim() > 0, ShapeError, "cat: zero-dimensional tensor (at position 0) cannot be concatenated");
   int64_t d = wrap_dim(dim, ref.dim(), "cat");

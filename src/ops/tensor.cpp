@@ -161,7 +161,7 @@ Tensor& Tensor::copy_(const Tensor& src) {
   return *this;
 }
 
-Tensor Tensor::to(const TensorOptions& options, bool copy) const {
+Tensor Tensor::to(const TensorOptions& options, bool /*non_blocking*/, bool copy) const {
   check_defined(*this, "to");
   EMBER_CHECK(!options.requires_grad(), ValueError,
               "to: TensorOptions with requires_grad(true) are not supported, as in libtorch; call requires_grad_() "
@@ -182,8 +182,23 @@ Tensor Tensor::to(const TensorOptions& options, bool copy) const {
   return out;
 }
 
-Tensor Tensor::to(DType d, bool copy) const { return to(TensorOptions().dtype(d), copy); }
-Tensor Tensor::to(Device d, bool copy) const { return to(TensorOptions().device(d), copy); }
+Tensor Tensor::to(DType d, bool non_blocking, bool copy) const {
+  return to(TensorOptions().dtype(d), non_blocking, copy);
+}
+Tensor Tensor::to(Device d, bool non_blocking, bool copy) const {
+  return to(TensorOptions().device(d), non_blocking, copy);
+}
+Tensor Tensor::to(Device d, DType dt, bool non_blocking, bool copy) const {
+  return to(TensorOptions().device(d).dtype(dt), non_blocking, copy);
+}
+Tensor Tensor::to(const Tensor& other, bool non_blocking, bool copy) const {
+  check_defined(other, "to");
+  return to(other.options(), non_blocking, copy);
+}
+bool Tensor::equal(const Tensor& other) const { return ember::equal(*this, other); }
+bool Tensor::allclose(const Tensor& other, double rtol, double atol, bool equal_nan) const {
+  return ember::allclose(*this, other, rtol, atol, equal_nan);
+}
 Tensor Tensor::cpu() const { return to(Device(kCPU)); }
 Tensor Tensor::cuda() const { return to(Device(kCUDA, 0)); }
 
