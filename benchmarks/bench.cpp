@@ -120,15 +120,15 @@ Maker binary(ember::Shape sa, ember::Shape sb, F f) {
 // ReLU between layers of the given widths, on a fixed random batch.
 Maker train_step(std::vector<int64_t> widths, int64_t batch) {
   return [=] {
-    auto model = std::make_shared<ember::nn::Sequential>();
+    ember::nn::Sequential model;
     for (size_t i = 0; i + 1 < widths.size(); ++i) {
-      if (i > 0) model->push_back(std::make_shared<ember::nn::ReLU>());
-      model->push_back(std::make_shared<ember::nn::Linear>(widths[i], widths[i + 1]));
+      if (i > 0) model->push_back(ember::nn::ReLU());
+      model->push_back(ember::nn::Linear(widths[i], widths[i + 1]));
     }
     auto optimizer = std::make_shared<ember::optim::Adam>(model->parameters(), ember::optim::AdamOptions(1e-3));
     Tensor x = ember::rand({batch, widths.front()});
     Tensor y = ember::randint(widths.back(), {batch});
-    return Op([=] {
+    return Op([=]() mutable {
       optimizer->zero_grad();
       Tensor loss = ember::nn::F::cross_entropy(model->forward(x), y);
       loss.backward();

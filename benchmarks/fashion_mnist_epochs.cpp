@@ -39,9 +39,7 @@ int main(int argc, char** argv) {
   const std::vector<int64_t> widths = {784, 256, 128, 10};
   const double lr = 1e-3;
 
-  auto model = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(784, 256), std::make_shared<nn::ReLU>(),
-                                                std::make_shared<nn::Linear>(256, 128), std::make_shared<nn::ReLU>(),
-                                                std::make_shared<nn::Linear>(128, 10));
+  nn::Sequential model(nn::Linear(784, 256), nn::ReLU(), nn::Linear(256, 128), nn::ReLU(), nn::Linear(128, 10));
   auto torch_model = bench::make_torch_mlp(widths, lr, threads);
   std::vector<Tensor> params = model->parameters();
   if (torch_model)

@@ -28,21 +28,23 @@ struct ClippedRelu : autograd::Function<ClippedRelu> {
   }
 };
 
-// A 2-16-1 MLP whose hidden activation is ClippedRelu (cap 6), like ReLU6.
-struct ClippedMlp : nn::Module {
-  ClippedMlp() : Module("ClippedMlp") {
-    hidden = register_module("hidden", std::make_shared<nn::Linear>(2, 16));
-    out = register_module("out", std::make_shared<nn::Linear>(16, 1));
+// A 2-16-1 MLP whose hidden activation is ClippedRelu (cap 6), like ReLU6, written as a libtorch
+// module: the class NetImpl and its holder Net (EMBER_MODULE).
+struct ClippedMlpImpl : nn::Module {
+  ClippedMlpImpl() {
+    hidden = register_module("hidden", nn::Linear(2, 16));
+    out = register_module("out", nn::Linear(16, 1));
   }
-  Tensor forward(const Tensor& x) override { return out->forward(ClippedRelu::apply(hidden->forward(x), 6.0)); }
-  std::shared_ptr<nn::Linear> hidden, out;
+  Tensor forward(const Tensor& x) { return out(ClippedRelu::apply(hidden(x), 6.0)); }
+  nn::Linear hidden{nullptr}, out{nullptr};
 };
+EMBER_MODULE(ClippedMlp);
 
 // Fits y = x0 * x1 on [-2, 2]^2; returns whether the loss fell by 10x.
 bool train_with_custom_function(long steps) {
   Tensor x = rand({512, 2}) * 4 - 2;
   Tensor y = (x.select(1, 0) * x.select(1, 1)).unsqueeze(1);
-  auto model = std::make_shared<ClippedMlp>();
+  ClippedMlp model;
   optim::Adam optimizer(model->parameters(), optim::AdamOptions(0.02));
   double first = 0, last = 0;
   for (long step = 1; step <= steps; ++step) {

@@ -65,19 +65,19 @@ constexpr double kPixelMean = 0.2860, kPixelStd = 0.3530;
 
 Tensor standardise(const Tensor& images) { return (images - kPixelMean) / kPixelStd; }
 
-Evaluation evaluate(nn::Module& model, data::DataLoader& loader, Device device) {
+Evaluation evaluate(nn::Sequential& model, data::DataLoader& loader, Device device) {
   NoGradGuard no_grad;
-  model.eval();
+  model->eval();
   double loss_sum = 0;
   int64_t correct = 0, count = 0;
   for (auto& batch : loader) {
     Tensor x = standardise(batch[0].to(device)), y = batch[1].to(device);
-    Tensor logits = model.forward(x);
+    Tensor logits = model->forward(x);
     loss_sum += nn::F::cross_entropy(logits, y, "sum").item<double>();
     correct += (logits.argmax(1) == y).sum().item<int64_t>();
     count += y.size(0);
   }
-  model.train();
+  model->train();
   return {loss_sum / static_cast<double>(count), static_cast<double>(correct) / static_cast<double>(count)};
 }
 
@@ -117,9 +117,8 @@ int main(int argc, char** argv) {
     data::DataLoader train_loader(train_set, data::DataLoaderOptions().batch_size(batch_size).shuffle(true).seed(seed));
     data::DataLoader test_loader(test_set, data::DataLoaderOptions().batch_size(1000));
 
-    auto model = std::make_shared<nn::Sequential>(
-        std::make_shared<nn::Flatten>(), std::make_shared<nn::Linear>(784, 256), std::make_shared<nn::ReLU>(),
-        std::make_shared<nn::Linear>(256, 128), std::make_shared<nn::ReLU>(), std::make_shared<nn::Linear>(128, 10));
+    nn::Sequential model(nn::Flatten(), nn::Linear(784, 256), nn::ReLU(), nn::Linear(256, 128), nn::ReLU(),
+                         nn::Linear(128, 10));
     model->to(device);
     optim::Adam optimizer(model->parameters(), optim::AdamOptions(args.number("lr")));
     // Cosine annealing from lr towards 0 over the run, stepped once per epoch: the last epochs
@@ -127,7 +126,7 @@ int main(int argc, char** argv) {
     const bool cosine = args.str("schedule") == "cosine";
     if (!cosine && args.str("schedule") != "constant") throw ValueError("--schedule must be cosine or constant");
     optim::CosineAnnealingLR schedule(optimizer, std::max(epochs, 1));
-    std::cout << *model << "\n"
+    std::cout << model << "\n"
               << "train " << train_set->size() << " images, test " << test_set->size() << ", device " << device.str()
               << ", " << get_num_threads() << " threads\n";
 
@@ -155,7 +154,7 @@ int main(int argc, char** argv) {
       }
       double epoch_seconds = seconds_since(epoch_start);
       if (cosine) schedule.step();
-      result = evaluate(*model, test_loader, device);
+      result = evaluate(model, test_loader, device);
       std::printf("epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.2f%%  (%.1f s)\n", epoch, epochs,
                   loss_sum / static_cast<double>(std::max<int64_t>(batches, 1)), result.loss, 100 * result.accuracy,
                   epoch_seconds);

@@ -22,9 +22,7 @@ int main(int argc, char** argv) {
   Tensor x = linspace(-1, 1, 256).unsqueeze(1);
   Tensor y = (x * 3).sin() + randn({256, 1}) * 0.1;
 
-  auto model = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(1, 32), std::make_shared<nn::Tanh>(),
-                                                std::make_shared<nn::Linear>(32, 32), std::make_shared<nn::Tanh>(),
-                                                std::make_shared<nn::Linear>(32, 1));
+  nn::Sequential model(nn::Linear(1, 32), nn::Tanh(), nn::Linear(32, 32), nn::Tanh(), nn::Linear(32, 1));
   optim::SGD optimizer(model->parameters(), optim::SGDOptions(args.number("lr")).momentum(0.9));
 
   const long steps = args.integer("steps");

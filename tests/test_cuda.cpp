@@ -143,8 +143,9 @@ TEST_F(Cuda, Tf32IsOffByDefaultAndSwitchable) {
 TEST_F(Cuda, ModuleTrainsOnTheGpuLikeOnTheCpu) {
   auto make = [] {
     manual_seed(9);
-    return std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(8, 16), std::make_shared<nn::ReLU>(),
-                                            std::make_shared<nn::Linear>(16, 3));
+    return std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(8, 16),
+                                                std::make_shared<nn::ReLUImpl>(),
+                                                std::make_shared<nn::LinearImpl>(16, 3));
   };
   manual_seed(10);
   Tensor x = randn({32, 8}), y = randint(0, 3, {32});

@@ -48,7 +48,8 @@ void assign(const Tensor& dst, const Tensor& src) {
   Tensor(dst).copy_(src);
 }
 
-std::string repr(const nn::Module& m) {
+template <typename ModuleOrHolder>
+std::string repr(const ModuleOrHolder& m) {
   std::ostringstream os;
   os << m;
   return os.str();
@@ -57,22 +58,22 @@ std::string repr(const nn::Module& m) {
 // A model with its own parameter and buffer beside submodules.
 struct Net : nn::Module {
   Net() : Module("Net") {
-    fc1 = register_module("fc1", std::make_shared<nn::Linear>(4, 3));
-    bn = register_module("bn", std::make_shared<nn::BatchNorm1d>(3));
-    head = register_module(
-        "head", std::make_shared<nn::Sequential>(std::make_shared<nn::ReLU>(), std::make_shared<nn::Linear>(3, 2)));
+    fc1 = register_module("fc1", std::make_shared<nn::LinearImpl>(4, 3));
+    bn = register_module("bn", std::make_shared<nn::BatchNorm1dImpl>(3));
+    head = register_module("head", std::make_shared<nn::SequentialImpl>(std::make_shared<nn::ReLUImpl>(),
+                                                                        std::make_shared<nn::LinearImpl>(3, 2)));
     scale = register_parameter("scale", ones({1}));
     steps = register_buffer("steps", zeros({}, kInt64));
   }
-  Tensor forward(const Tensor& x) override { return head->forward(bn->forward(fc1->forward(x))) * scale; }
+  Tensor forward(const Tensor& x) { return head->forward(bn->forward(fc1->forward(x))) * scale; }
 
-  std::shared_ptr<nn::Linear> fc1;
-  std::shared_ptr<nn::BatchNorm1d> bn;
-  std::shared_ptr<nn::Sequential> head;
+  std::shared_ptr<nn::LinearImpl> fc1;
+  std::shared_ptr<nn::BatchNorm1dImpl> bn;
+  std::shared_ptr<nn::SequentialImpl> head;
   Tensor scale, steps;
 };
 
-std::vector<std::string> names(const nn::NamedTensors& named) { return named.keys(); }
+std::vector<std::string> names(const OrderedDict<std::string, Tensor>& named) { return named.keys(); }
 
 // ===================================================================================== Module
 
@@ -83,13 +84,13 @@ TEST(Module, RegisterParameterBufferModule) {
   Tensor& p = m.register_parameter("w", w);
   EXPECT_TRUE(p.requires_grad());
   EXPECT_TRUE(p.is_leaf());
-  EXPECT_TRUE(p.is_alias_of(w));  // registration keeps the storage
+  EXPECT_TRUE(p.is_same(w));  // the tensor itself is the parameter, as in libtorch
   Tensor& frozen = m.register_parameter("frozen", zeros({2}), /*requires_grad=*/false);
   EXPECT_FALSE(frozen.requires_grad());
   Tensor& b = m.register_buffer("count", zeros({}, kInt64));
   EXPECT_FALSE(b.requires_grad());
-  auto child = m.register_module("child", std::make_shared<nn::Linear>(3, 2));
-  EXPECT_EQ(child->in_features, 3);
+  auto child = m.register_module("child", std::make_shared<nn::LinearImpl>(3, 2));
+  EXPECT_EQ(child->options.in_features(), 3);
 
   EXPECT_EQ(names(m.named_parameters()), (std::vector<std::string>{"w", "frozen", "child.weight", "child.bias"}));
   EXPECT_EQ(names(m.named_parameters(/*recurse=*/false)), (std::vector<std::string>{"w", "frozen"}));
@@ -99,7 +100,7 @@ TEST(Module, RegisterParameterBufferModule) {
   EXPECT_TRUE(m.named_parameters()["child.bias"].is_same(child->bias));
   EXPECT_TRUE(m.named_parameters().contains("w"));
   EXPECT_FALSE(m.named_parameters().contains("child"));
-  EXPECT_THROW_MSG(m.named_parameters()["nope"], ValueError, "no tensor named 'nope'");
+  EXPECT_THROW_MSG(m.named_parameters()["nope"], ValueError, "Key 'nope' is not defined");
 
   // A parameter made from a computed tensor becomes a leaf.
   Tensor x = ones({2}).requires_grad_();
@@ -112,30 +113,33 @@ TEST(Module, RejectsBadAndDuplicateNames) {
   nn::Module m("Custom");
   m.register_parameter("weight", zeros({2}));
   m.register_buffer("stat", zeros({2}));
-  m.register_module("sub", std::make_shared<nn::ReLU>());
+  m.register_module("sub", std::make_shared<nn::ReLUImpl>());
   EXPECT_THROW_MSG(m.register_parameter("weight", zeros({2})), ValueError,
                    "Custom.register_parameter: 'weight' is already registered");
   EXPECT_THROW_MSG(m.register_buffer("weight", zeros({2})), ValueError,
                    "Custom.register_buffer: 'weight' is already registered");
   EXPECT_THROW_MSG(m.register_parameter("stat", zeros({2})), ValueError, "'stat' is already registered");
-  EXPECT_THROW_MSG(m.register_module("sub", std::make_shared<nn::Tanh>()), ValueError,
+  EXPECT_THROW_MSG(m.register_module("sub", std::make_shared<nn::TanhImpl>()), ValueError,
                    "Custom.register_module: 'sub' is already registered");
   EXPECT_THROW_MSG(m.register_parameter("sub", zeros({2})), ValueError, "'sub' is already registered");
   EXPECT_THROW_MSG(m.register_parameter("a.b", zeros({2})), ValueError,
                    "Custom.register_parameter: name 'a.b' must be non-empty and contain no '.'");
   EXPECT_THROW_MSG(m.register_buffer("", zeros({2})), ValueError, "name '' must be non-empty and contain no '.'");
-  EXPECT_THROW_MSG(m.register_module("x.y", std::make_shared<nn::Tanh>()), ValueError,
+  EXPECT_THROW_MSG(m.register_module("x.y", std::make_shared<nn::TanhImpl>()), ValueError,
                    "Custom.register_module: name 'x.y' must be non-empty");
-  EXPECT_THROW_MSG(m.register_parameter("undefined", Tensor()), ValueError, "'undefined' is an undefined tensor");
-  EXPECT_THROW_MSG(m.register_module("null", std::shared_ptr<nn::Linear>()), ValueError, "'null' is a null module");
+  EXPECT_THROW_MSG(m.register_module("null", std::shared_ptr<nn::LinearImpl>()), ValueError, "'null' is a null module");
   // Nothing was added by the failed calls.
   EXPECT_EQ(names(m.named_parameters()), std::vector<std::string>{"weight"});
+  // An undefined parameter (libtorch's Linear without a bias) is registered but listed nowhere.
+  EXPECT_FALSE(m.register_parameter("none", Tensor(), /*requires_grad=*/false).defined());
+  EXPECT_EQ(names(m.named_parameters()), std::vector<std::string>{"weight"});
+  EXPECT_THROW_MSG(m.register_parameter("none", zeros({1})), ValueError, "'none' is already registered");
   EXPECT_EQ(m.children().size(), 1u);
 }
 
 TEST(Module, DottedNamesForNestedModules) {
-  auto seq = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(4, 3), std::make_shared<nn::ReLU>(),
-                                              std::make_shared<nn::Linear>(3, 2));
+  auto seq = std::make_shared<nn::SequentialImpl>(
+      std::make_shared<nn::LinearImpl>(4, 3), std::make_shared<nn::ReLUImpl>(), std::make_shared<nn::LinearImpl>(3, 2));
   EXPECT_EQ(names(seq->named_parameters()), (std::vector<std::string>{"0.weight", "0.bias", "2.weight", "2.bias"}));
 
   // Own tensors first, then each child's in registration order, recursively (PyTorch's order).
@@ -145,14 +149,15 @@ TEST(Module, DottedNamesForNestedModules) {
   EXPECT_EQ(names(net.named_buffers()),
             (std::vector<std::string>{"steps", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked"}));
   EXPECT_EQ(names(net.named_parameters(false)), std::vector<std::string>{"scale"});
-  EXPECT_TRUE(
-      net.named_parameters()["head.1.weight"].is_same(std::static_pointer_cast<nn::Linear>((*net.head)[1])->weight));
+  EXPECT_TRUE(net.named_parameters()["head.1.weight"].is_same(
+      std::static_pointer_cast<nn::LinearImpl>((*net.head)[1])->weight));
 }
 
 TEST(Module, ChildrenAndModules) {
-  auto inner = std::make_shared<nn::Sequential>(std::make_shared<nn::Tanh>(), std::make_shared<nn::Sigmoid>());
-  auto last = std::make_shared<nn::ReLU>();
-  auto outer = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(2, 2), inner, last);
+  auto inner =
+      std::make_shared<nn::SequentialImpl>(std::make_shared<nn::TanhImpl>(), std::make_shared<nn::SigmoidImpl>());
+  auto last = std::make_shared<nn::ReLUImpl>();
+  auto outer = std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(2, 2), inner, last);
   auto children = outer->children();
   ASSERT_EQ(children.size(), 3u);
   EXPECT_EQ(children[1], inner);
@@ -170,8 +175,8 @@ TEST(Module, ChildrenAndModules) {
 TEST(Module, SharedModulesAndParametersAppearOnce) {
   // A submodule registered twice (weight tying) is one module with one set of parameters, as in
   // PyTorch, so an optimizer does not step it twice; state_dict keeps both names.
-  auto shared = std::make_shared<nn::Linear>(3, 3);
-  auto seq = std::make_shared<nn::Sequential>(shared, std::make_shared<nn::Tanh>(), shared);
+  auto shared = std::make_shared<nn::LinearImpl>(3, 3);
+  auto seq = std::make_shared<nn::SequentialImpl>(shared, std::make_shared<nn::TanhImpl>(), shared);
   EXPECT_EQ(names(seq->named_parameters()), (std::vector<std::string>{"0.weight", "0.bias"}));
   EXPECT_EQ(seq->parameters().size(), 2u);
   EXPECT_EQ(seq->modules().size(), 3u);
@@ -181,12 +186,12 @@ TEST(Module, SharedModulesAndParametersAppearOnce) {
   // to() converts the shared tensors once and keeps them shared.
   seq->to(kFloat64);
   EXPECT_EQ(shared->weight.dtype(), kFloat64);
-  EXPECT_TRUE(std::static_pointer_cast<nn::Linear>((*seq)[2])->weight.is_same(shared->weight));
+  EXPECT_TRUE(std::static_pointer_cast<nn::LinearImpl>((*seq)[2])->weight.is_same(shared->weight));
 }
 
 TEST(Module, TrainEvalPropagates) {
   Net net;
-  auto drop = std::make_shared<nn::Dropout>(0.5);
+  auto drop = std::make_shared<nn::DropoutImpl>(0.5);
   net.head->push_back(drop);
   EXPECT_TRUE(net.is_training());
   net.eval();
@@ -201,22 +206,22 @@ TEST(Module, TrainEvalPropagates) {
   EXPECT_TRUE(drop->is_training());
 }
 
-TEST(Module, ForwardNotImplementedThrows) {
+TEST(Module, SequentialPushBackAndIndex) {
   nn::Module plain;
   EXPECT_EQ(plain.name(), "Module");
-  EXPECT_THROW_MSG(plain.forward(ones({2})), Error, "Module: forward(const Tensor&) is not implemented");
-  auto seq = std::make_shared<nn::Sequential>();
-  EXPECT_TRUE(equal((*seq)(ones({2})), ones({2})));  // an empty Sequential is the identity
+  auto seq = std::make_shared<nn::SequentialImpl>();
+  EXPECT_TRUE(equal(seq->forward(ones({2})), ones({2})));  // an empty Sequential is the identity
   EXPECT_THROW_MSG((*seq)[0], IndexError, "Sequential: index 0 is out of range for 0 modules");
-  seq->push_back(std::make_shared<nn::ReLU>());
-  seq->push_back("last", std::make_shared<nn::Tanh>());
+  seq->push_back(std::make_shared<nn::ReLUImpl>());
+  seq->push_back("last", std::make_shared<nn::TanhImpl>());
   EXPECT_EQ(seq->size(), 2u);
-  EXPECT_EQ(seq->named_children()[1].first, "last");
+  EXPECT_EQ(seq->named_children()[1].key(), "last");
   EXPECT_EQ((*seq)[1]->name(), "Tanh");
+  expect_values(seq->forward(tensor({-1.0, 0.5})), {0.0, std::tanh(0.5)});
 }
 
 TEST(Module, ParametersShareStorage) {
-  auto lin = std::make_shared<nn::Linear>(2, 2);
+  auto lin = std::make_shared<nn::LinearImpl>(2, 2);
   auto params = lin->parameters();
   ASSERT_EQ(params.size(), 2u);
   EXPECT_TRUE(params[0].is_same(lin->weight));
@@ -226,7 +231,7 @@ TEST(Module, ParametersShareStorage) {
     params[1].copy_(tensor({0.5f, -0.5f}));
   }
   expect_values(lin->weight, {1, 2, 3, 4});
-  expect_values((*lin)(tensor({1.f, 1.f})), {3.5, 6.5});
+  expect_values(lin->forward(tensor({1.f, 1.f})), {3.5, 6.5});
   EXPECT_TRUE(params[0].requires_grad());
   EXPECT_TRUE(params[0].is_leaf());
 }
@@ -261,19 +266,21 @@ TEST(Module, ToDTypeConvertsInPlace) {
 }
 
 TEST(Module, ZeroGrad) {
-  auto lin = std::make_shared<nn::Linear>(3, 2);
-  (*lin)(ones({4, 3})).sum().backward();
+  auto lin = std::make_shared<nn::LinearImpl>(3, 2);
+  lin->forward(ones({4, 3})).sum().backward();
   ASSERT_TRUE(lin->weight.grad().defined());
   lin->zero_grad(/*set_to_none=*/false);
   ASSERT_TRUE(lin->weight.grad().defined());
   expect_values(lin->weight.grad(), std::vector<double>(6, 0.0));
   expect_values(lin->bias.grad(), {0, 0});
-  (*lin)(ones({4, 3})).sum().backward();
+  lin->forward(ones({4, 3})).sum().backward();
   expect_values(lin->bias.grad(), {4, 4});
-  lin->zero_grad();  // set_to_none by default
+  lin->zero_grad();  // zeroes by default (libtorch 1.13)
+  expect_values(lin->bias.grad(), {0, 0});
+  lin->zero_grad(/*set_to_none=*/true);
   EXPECT_FALSE(lin->weight.grad().defined());
   EXPECT_FALSE(lin->bias.grad().defined());
-  lin->zero_grad();  // nothing to clear
+  lin->zero_grad(true);  // nothing to clear
   EXPECT_FALSE(lin->weight.grad().defined());
 }
 
@@ -308,8 +315,8 @@ TEST(StateDict, RoundTrip) {
 }
 
 TEST(StateDict, ConvertsDTypeOnLoad) {
-  auto a = std::make_shared<nn::Linear>(2, 2);
-  auto b = std::make_shared<nn::Linear>(2, 2);
+  auto a = std::make_shared<nn::LinearImpl>(2, 2);
+  auto b = std::make_shared<nn::LinearImpl>(2, 2);
   std::map<std::string, Tensor> sd = {{"weight", tensor({{1.0, 2.0}, {3.0, 4.0}})}, {"bias", tensor({0.5, 1.5})}};
   b->load_state_dict(sd);
   EXPECT_EQ(b->weight.dtype(), kFloat32);
@@ -377,7 +384,7 @@ TEST(StateDict, SaveAndLoadSafetensors) {
   b.load(path);
   for (const auto& [name, t] : a.state_dict()) EXPECT_TRUE(equal(b.state_dict()[name], t)) << name;
   // Strictness applies to files as well.
-  auto lin = std::make_shared<nn::Linear>(4, 3);
+  auto lin = std::make_shared<nn::LinearImpl>(4, 3);
   EXPECT_THROW_MSG(lin->load(path), ValueError, "unexpected keys [");
   std::remove(path.c_str());
 }
@@ -385,15 +392,17 @@ TEST(StateDict, SaveAndLoadSafetensors) {
 // ================================================================================== repr
 
 TEST(ModuleRepr, NestedSequentialLikePyTorch) {
-  auto seq = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(4, 3), std::make_shared<nn::ReLU>());
+  auto seq =
+      std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(4, 3), std::make_shared<nn::ReLUImpl>());
   EXPECT_EQ(repr(*seq), "Sequential(\n  (0): Linear(in_features=4, out_features=3, bias=True)\n  (1): ReLU()\n)");
 
   // print(nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Sequential(nn.Dropout(0.25),
   //     nn.LayerNorm(3)), nn.Linear(3, 2, bias=False))) in PyTorch 1.13:
-  auto nested = std::make_shared<nn::Sequential>(
-      std::make_shared<nn::Linear>(4, 3), std::make_shared<nn::ReLU>(),
-      std::make_shared<nn::Sequential>(std::make_shared<nn::Dropout>(0.25), std::make_shared<nn::LayerNorm>(3)),
-      std::make_shared<nn::Linear>(3, 2, false));
+  auto nested =
+      std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(4, 3), std::make_shared<nn::ReLUImpl>(),
+                                           std::make_shared<nn::SequentialImpl>(std::make_shared<nn::DropoutImpl>(0.25),
+                                                                                std::make_shared<nn::LayerNormImpl>(3)),
+                                           std::make_shared<nn::LinearImpl>(3, 2, false));
   EXPECT_EQ(repr(*nested),
             "Sequential(\n"
             "  (0): Linear(in_features=4, out_features=3, bias=True)\n"
@@ -410,7 +419,7 @@ TEST(ModuleRepr, NestedSequentialLikePyTorch) {
 TEST(ModuleRepr, EveryLayerLikePyTorch) {
   // repr() of each torch.nn layer in PyTorch 1.13.
   EXPECT_EQ(repr(nn::GELU()), "GELU(approximate='none')");
-  EXPECT_EQ(repr(nn::GELU("tanh")), "GELU(approximate='tanh')");
+  EXPECT_EQ(repr(nn::GELU(nn::GELUOptions().approximate("tanh"))), "GELU(approximate='tanh')");
   EXPECT_EQ(repr(nn::SiLU()), "SiLU()");
   EXPECT_EQ(repr(nn::Tanh()), "Tanh()");
   EXPECT_EQ(repr(nn::Sigmoid()), "Sigmoid()");
@@ -419,22 +428,25 @@ TEST(ModuleRepr, EveryLayerLikePyTorch) {
   EXPECT_EQ(repr(nn::Dropout()), "Dropout(p=0.5, inplace=False)");
   EXPECT_EQ(repr(nn::Flatten()), "Flatten(start_dim=1, end_dim=-1)");
   EXPECT_EQ(repr(nn::BatchNorm1d(3)), "BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)");
-  EXPECT_EQ(repr(nn::BatchNorm1d(8, 0.001, 0.01, false, false)),
+  EXPECT_EQ(repr(nn::BatchNorm1d(
+                nn::BatchNorm1dOptions(8).eps(0.001).momentum(0.01).affine(false).track_running_stats(false))),
             "BatchNorm1d(8, eps=0.001, momentum=0.01, affine=False, track_running_stats=False)");
   EXPECT_EQ(repr(nn::Embedding(10, 3)), "Embedding(10, 3)");
-  EXPECT_EQ(repr(nn::LayerNorm(Shape{2, 3}, 1e-6, false)), "LayerNorm((2, 3), eps=1e-06, elementwise_affine=False)");
+  EXPECT_EQ(repr(nn::LayerNorm(nn::LayerNormOptions({2, 3}).eps(1e-6).elementwise_affine(false))),
+            "LayerNorm((2, 3), eps=1e-06, elementwise_affine=False)");
   EXPECT_EQ(repr(nn::Module()), "Module()");
 }
 
 // A module with both an extra_repr and children: PyTorch puts the extra text on its own line.
 struct Block : nn::Module {
-  Block() : Module("Block") { register_module("act", std::make_shared<nn::ReLU>()); }
+  Block() : Module("Block") { register_module("act", std::make_shared<nn::ReLUImpl>()); }
   std::string extra_repr() const override { return "width=4"; }
+  Tensor forward(const Tensor& x) { return x; }
 };
 
 TEST(ModuleRepr, ExtraReprWithChildren) {
   EXPECT_EQ(repr(Block()), "Block(\n  width=4\n  (act): ReLU()\n)");
-  auto seq = std::make_shared<nn::Sequential>(std::make_shared<Block>());
+  auto seq = std::make_shared<nn::SequentialImpl>(std::make_shared<Block>());
   EXPECT_EQ(repr(*seq), "Sequential(\n  (0): Block(\n    width=4\n    (act): ReLU()\n  )\n)");
 }
 
@@ -464,13 +476,13 @@ const std::vector<double> kX234 = {0.3,  -0.8,  1.1,  0.2, -1.5, 0.7, 0.05, -0.3
                                    0.25, -0.45, 0.65, 1.8, -2.0, 0.1, 0.4,  0.55, -0.2, 1.3, 0.0,  -0.9};
 
 TEST_P(Layers, LinearMatchesTorch) {
-  auto lin = on_dev(std::make_shared<nn::Linear>(4, 3));
+  auto lin = on_dev(std::make_shared<nn::LinearImpl>(4, 3));
   assign(lin->weight, f64(kW34, {3, 4}));
   assign(lin->bias, f64(kB3, {3}));
   {
     // torch::linear(x (4), w, b)
     Tensor x = leaf({kX24.begin(), kX24.begin() + 4}, {4});
-    Tensor y = (*lin)(x);
+    Tensor y = lin->forward(x);
     EXPECT_EQ(y.sizes(), Shape({3}));
     expect_forward_backward(y, {-0.3700000000000001, 0.8200000000000002, -1.055}, {x, lin->weight, lin->bias},
                             {{0.1375, 0.51875, -0.59375, 0.70625},
@@ -481,7 +493,7 @@ TEST_P(Layers, LinearMatchesTorch) {
     // torch::linear(x (2, 4), w, b)
     Tensor x = leaf(kX24, {2, 4});
     expect_forward_backward(
-        (*lin)(x), {-0.3700000000000001, 0.8200000000000002, -1.055, -0.71, 1.24, 0.7150000000000001},
+        lin->forward(x), {-0.3700000000000001, 0.8200000000000002, -1.055, -0.71, 1.24, 0.7150000000000001},
         {x, lin->weight, lin->bias},
         {{0.1375, 0.51875, -0.59375, 0.70625, 0.06250000000000001, 0.65625, -0.63125, 0.7187500000000001},
          {-0.05000000000000002, 0.1875, -0.15, -1.5875, -0.29999999999999993, 0.5625, 0.09999999999999999, 2.0375,
@@ -507,13 +519,13 @@ TEST_P(Layers, LinearMatchesTorch) {
   }
   {
     // torch::linear(x (2, 4), w) without a bias
-    auto nobias = on_dev(std::make_shared<nn::Linear>(4, 3, /*bias=*/false));
+    auto nobias = on_dev(std::make_shared<nn::LinearImpl>(4, 3, /*bias=*/false));
     EXPECT_FALSE(nobias->bias.defined());
     EXPECT_EQ(names(nobias->named_parameters()), std::vector<std::string>{"weight"});
     assign(nobias->weight, f64(kW34, {3, 4}));
     Tensor x = leaf(kX24, {2, 4});
     expect_forward_backward(
-        (*nobias)(x), {-0.4200000000000001, 0.9200000000000002, -1.255, -0.76, 1.34, 0.515}, {x, nobias->weight},
+        nobias->forward(x), {-0.4200000000000001, 0.9200000000000002, -1.255, -0.76, 1.34, 0.515}, {x, nobias->weight},
         {{0.1375, 0.51875, -0.59375, 0.70625, 0.06250000000000001, 0.65625, -0.63125, 0.7187500000000001},
          {-0.05000000000000002, 0.1875, -0.15, -1.5875, -0.29999999999999993, 0.5625, 0.09999999999999999, 2.0375,
           -0.19999999999999998, 0.4125, -3.469446951953614e-18, 0.5875}});
@@ -529,55 +541,55 @@ TEST_P(Layers, ActivationsMatchTorch) {
   const std::vector<double> a = {-3.0, -1.0, -0.25, 0.0, 0.5, 1.0, 2.5, -0.6, 4.0, -7.0};
   struct Case {
     const char* name;
-    std::shared_ptr<nn::Module> module;
+    nn::AnyModule module;
     std::function<Tensor(const Tensor&)> functional;
     std::vector<double> value, grad;
   };
-  const std::vector<Case> cases = {
+  std::vector<Case> cases = {
       // torch::gelu(x), torch::gelu(x, "tanh"), torch::silu, torch::tanh, torch::sigmoid, torch::relu
       {"gelu",
-       std::make_shared<nn::GELU>(),
+       nn::AnyModule(nn::GELU()),
        [](const Tensor& x) { return nn::F::gelu(x); },
        {-0.00404969409489031, -0.15865525393145702, -0.10032341857926907, 0, 0.34573123063700656, 0.841344746068543,
         2.4844758366855597, -0.16455187065004412, 3.9998733150326675, -8.958667141456544e-12},
        {0.00746602950261495, -0.05207216911730397, 0.0380783306395455, -0.1875, 0.7590582340741425, 0.4062433014703824,
         -0.12970138573851814, -0.0464489725093711, 0.6253147810382665, -7.832904158364439e-12}},
       {"gelu tanh",
-       std::make_shared<nn::GELU>("tanh"),
+       nn::AnyModule(nn::GELU(nn::GELUOptions().approximate("tanh"))),
        [](const Tensor& x) { return nn::F::gelu(x, "tanh"); },
        {-0.0036373920817729943, -0.1588080093917233, -0.100324649298315, 0, 0.34571400982514394, 0.8411919906082768,
         2.484915733910001, -0.16458480076918525, 3.9999297540518075, -2.3314683517128287e-15},
        {0.0072401041443560295, -0.05185255240361411, 0.038080738106117444, -0.1875, 0.758948665592812,
         0.4061115314421685, -0.12974394702658326, -0.0465677916671981, 0.6252094519982012, -3.480319773863611e-15}},
       {"silu",
-       std::make_shared<nn::SiLU>(),
+       nn::AnyModule(nn::SiLU()),
        nn::F::silu,
        {-0.14227761953270035, -0.2689414213699951, -0.10945587477855048, 0, 0.3112296656009273, 0.7310585786300049,
         2.3103545499468914, -0.21260621626452272, 3.928055160151634, -0.006377358360804518},
        {0.05506506625948101, 0.04520593008032079, 0.04703624730372529, -0.1875, 0.6474660388898204, 0.34787644195180756,
         -0.13742513891769084, -0.13567071843763137, 0.6579153843069205, -0.0006825621333065176}},
       {"tanh",
-       std::make_shared<nn::Tanh>(),
+       nn::AnyModule(nn::Tanh()),
        nn::F::tanh,
        {-0.9950547536867305, -0.7615941559557649, -0.24491866240370913, 0, 0.46211715726000974, 0.7615941559557649,
         0.9866142981514303, -0.5370495669980353, 0.999329299739067, -0.9999983369439447},
        {-0.006166273228400104, 0.26248396350876635, 0.11750185610079725, -0.375, 0.6881417663451865, 0.1574903781052598,
         -0.0033240283353950712, -0.44473610161701427, 0.0008380941768911978, 4.157636681086046e-07}},
       {"sigmoid",
-       std::make_shared<nn::Sigmoid>(),
+       nn::AnyModule(nn::Sigmoid()),
        nn::F::sigmoid,
        {0.04742587317756678, 0.2689414213699951, 0.43782349911420193, 0.5, 0.6224593312018546, 0.7310585786300049,
         0.9241418199787566, 0.35434369377420455, 0.9820137900379085, 0.0009110511944006454},
        {-0.028235412331820087, 0.12288245827592614, 0.030766760342199793, -0.09375, 0.20562824817639516,
         0.0737294749655557, -0.008762964568138508, -0.14299015028541082, 0.011039191383306942, 0.00011377764751522832}},
       {"relu",
-       std::make_shared<nn::ReLU>(),
+       nn::AnyModule(nn::ReLU()),
        nn::F::relu,
        {0, 0, 0, 0, 0.5, 1, 2.5, 0, 4, 0},
        {0, 0, 0, 0, 0.875, 0.375, -0.125, 0, 0.625, 0}},
       // torch::softmax(x, 1), torch::softmax(x, 0), torch::log_softmax(x, 1), torch::log_softmax(x, 0)
       {"softmax 1",
-       std::make_shared<nn::Softmax>(1),
+       nn::AnyModule(nn::Softmax(1)),
        [](const Tensor& x) { return nn::F::softmax(x, 1); },
        {0.012947887352758472, 0.09567266601216701, 0.20253903553713642, 0.26006526950110487, 0.42877514159683294,
         0.03880562800363096, 0.1739147588914776, 0.007834721172528985, 0.779431874094415, 1.3017837947505345e-05},
@@ -585,7 +597,7 @@ TEST_P(Layers, ActivationsMatchTorch) {
         -0.0038829925544507393, -0.10435974473722476, -0.008618683848671763, 0.1168659781987206,
         -4.557058373318269e-06}},
       {"softmax 0",
-       std::make_shared<nn::Softmax>(0),
+       nn::AnyModule(nn::Softmax(0)),
        [](const Tensor& x) { return nn::F::softmax(x, -2); },
        {0.017986209962091555, 0.029312230751356316, 0.5866175789173301, 0.017986209962091555, 0.9994472213630764,
         0.9820137900379085, 0.9706877692486436, 0.41338242108267, 0.9820137900379085, 0.0005527786369235996},
@@ -593,29 +605,30 @@ TEST_P(Layers, ActivationsMatchTorch) {
         0.017662706213291107, -0.021339767909801674, -0.1818730462668751, 0.017662706213291107,
         -0.00041435480452662037}},
       {"log_softmax 1",
-       std::make_shared<nn::LogSoftmax>(1),
+       nn::AnyModule(nn::LogSoftmax(1)),
        [](const Tensor& x) { return nn::F::log_softmax(x, -1); },
        {-4.346822642928299, -2.3468226429282986, -1.5968226429282986, -1.3468226429282986, -0.8468226429282987,
         -3.249189991231908, -1.7491899912319082, -4.849189991231908, -0.24918999123190813, -11.249189991231908},
        {-0.6330924295954741, 0.5652045837423956, -0.0015868972107102829, -0.5375407934381906, 0.6070155365019794,
         0.3604478894986384, -0.19021803458430409, -0.6279380204396984, 0.3327130472145944, 0.12499511831076969}},
       {"log_softmax 0",
-       std::make_shared<nn::LogSoftmax>(0),
+       nn::AnyModule(nn::LogSoftmax(0)),
        [](const Tensor& x) { return nn::F::log_softmax(x, 0); },
        {-4.0181499279178094, -3.5297504182726205, -0.533382155418777, -4.0181499279178094, -0.0005529314753607456,
         -0.01814992791780978, -0.029750418272620652, -0.883382155418777, -0.01814992791780978, -7.500552931475361},
        {-0.6205034475094771, 0.6103438846243219, 0.41830878945866506, -0.3794965524905229, -0.1244472213630764,
         0.6205034475094771, -0.6103438846243219, -0.418308789458665, 0.3794965524905229, 0.1244472213630764}},
   };
-  for (const Case& c : cases) {
+  for (Case& c : cases) {
     SCOPED_TRACE(c.name);
     Tensor x = leaf(a, {2, 5});
-    expect_forward_backward((*c.module)(x), c.value, {x}, {c.grad});
+    expect_forward_backward(c.module.forward(x), c.value, {x}, {c.grad});
     expect_forward_backward(c.functional(x), c.value, {x}, {c.grad});
     // float32 gives the same values to float32 precision.
-    expect_values((*c.module)(f64(a, {2, 5}).to(kFloat32)), c.value, 1e-6);
+    expect_values(c.module.forward(f64(a, {2, 5}).to(kFloat32)), c.value, 1e-6);
   }
-  EXPECT_THROW_MSG(nn::GELU("fast"), ValueError, "GELU: approximate must be 'none' or 'tanh', got 'fast'");
+  EXPECT_THROW_MSG(nn::GELU(nn::GELUOptions().approximate("fast")), ValueError,
+                   "GELU: approximate must be 'none' or 'tanh', got 'fast'");
   EXPECT_THROW_MSG(nn::F::gelu(f64(a, {2, 5}), "erf"), ValueError, "gelu: approximate must be 'none' or 'tanh'");
 }
 
@@ -624,9 +637,9 @@ TEST_P(Layers, Flatten) {
   Tensor y = nn::Flatten()(x);
   EXPECT_EQ(y.sizes(), Shape({2, 12}));
   expect_values(y, kX234, 0);
-  EXPECT_EQ(nn::Flatten(0, 1)(x).sizes(), Shape({6, 4}));
-  EXPECT_EQ(nn::Flatten(0, -1)(x).sizes(), Shape({24}));
-  EXPECT_EQ(nn::Flatten(-2, -1)(x).sizes(), Shape({2, 12}));
+  EXPECT_EQ(nn::Flatten(nn::FlattenOptions().start_dim(0).end_dim(1))(x).sizes(), Shape({6, 4}));
+  EXPECT_EQ(nn::Flatten(nn::FlattenOptions().start_dim(0))(x).sizes(), Shape({24}));
+  EXPECT_EQ(nn::Flatten(nn::FlattenOptions().start_dim(-2))(x).sizes(), Shape({2, 12}));
   // Gradients flow back in the input's shape.
   Tensor leaf_x = leaf(kX234, {2, 3, 4});
   nn::Flatten()(leaf_x).sum().backward();
@@ -636,13 +649,13 @@ TEST_P(Layers, Flatten) {
 TEST_P(Layers, LayerNormMatchesTorch) {
   {
     // torch::layer_norm(x (2, 2, 4), {4}, w, b, 1e-5)
-    auto ln = on_dev(std::make_shared<nn::LayerNorm>(4));
+    auto ln = on_dev(std::make_shared<nn::LayerNormImpl>(4));
     expect_values(ln->weight, {1, 1, 1, 1}, 0);
     expect_values(ln->bias, {0, 0, 0, 0}, 0);
     assign(ln->weight, f64({1.5, -0.5, 0.8, 1.2}, {4}));
     assign(ln->bias, f64({0.1, 0.2, -0.3, 0.05}, {4}));
     Tensor x = leaf(kX224, {2, 2, 4});
-    expect_forward_backward((*ln)(x),
+    expect_forward_backward(ln->forward(x),
                             {0.32237235135954423, 0.9412411711984803, 0.7673872865258119, 0.05000000000000013,
                              -2.2217118437844805, -0.4019252928330134, 0.012688463809357647, -0.006283923485684435,
                              1.1914051766512224, -0.406336209250679, -0.8820827608806519, -1.4052069022016298,
@@ -657,11 +670,11 @@ TEST_P(Layers, LayerNormMatchesTorch) {
   }
   {
     // torch::layer_norm(x (2, 2, 4), {2, 4}, w, b, 1e-5)
-    auto ln = on_dev(std::make_shared<nn::LayerNorm>(Shape{2, 4}));
+    auto ln = on_dev(std::make_shared<nn::LayerNormImpl>(std::vector<int64_t>{2, 4}));
     assign(ln->weight, f64({1.5, -0.5, 0.8, 1.2, 0.9, 1.1, -1.0, 0.3}, {2, 4}));
     assign(ln->bias, f64({0.1, 0.2, -0.3, 0.05, 0.0, -0.1, 0.4, 0.25}, {2, 4}));
     Tensor x = leaf(kX224, {2, 2, 4});
-    expect_forward_backward((*ln)(x),
+    expect_forward_backward(ln->forward(x),
                             {0.7411445440072575, 0.69597974159052, 0.8677701883302, 0.4080731792946193,
                              -1.7056864283966662, 0.9379283372796735, 0.295158753810134, 0.14596522493467146,
                              0.9566405240280441, -0.34811864947388255, -1.1034697328814758, -1.7853769388370968,
@@ -677,10 +690,10 @@ TEST_P(Layers, LayerNormMatchesTorch) {
   }
   {
     // torch::layer_norm(x, {4}) and torch::layer_norm(x, {2, 4}) without affine parameters
-    auto ln = on_dev(std::make_shared<nn::LayerNorm>(4, 1e-5, /*elementwise_affine=*/false));
+    auto ln = on_dev(std::make_shared<nn::LayerNormImpl>(nn::LayerNormOptions({4}).elementwise_affine(false)));
     EXPECT_TRUE(ln->parameters().empty());
     Tensor x = leaf(kX224, {2, 2, 4});
-    expect_forward_backward((*ln)(x),
+    expect_forward_backward(ln->forward(x),
                             {0.14824823423969613, -1.4824823423969606, 1.3342341081572648, 1.0527670227130593e-16,
                              -1.5478078958563204, 1.2038505856660269, 0.390860579761697, -0.0469032695714037,
                              0.7276034511008149, 1.212672418501358, -0.7276034511008148, -1.2126724185013582,
@@ -713,25 +726,25 @@ struct BatchNormRef {
   std::vector<double> train, gx, gw, gb, rm1, rv1, rm2, rv2, eval, eval_gx;
 };
 
-void check_batch_norm(const std::shared_ptr<nn::BatchNorm1d>& bn, const Tensor& x_values, const BatchNormRef& r) {
+void check_batch_norm(const std::shared_ptr<nn::BatchNorm1dImpl>& bn, const Tensor& x_values, const BatchNormRef& r) {
   assign(bn->weight, from_vector<double>({1.2, 0.8, -0.5}).to(x_values.device()));
   assign(bn->bias, from_vector<double>({0.1, -0.2, 0.3}).to(x_values.device()));
   Tensor x = x_values.clone().requires_grad_();
-  expect_forward_backward((*bn)(x), r.train, {x, bn->weight, bn->bias}, {r.gx, r.gw, r.gb});
+  expect_forward_backward(bn->forward(x), r.train, {x, bn->weight, bn->bias}, {r.gx, r.gw, r.gb});
   // Momentum 0.1; the running variance is unbiased.
   expect_values(bn->running_mean, r.rm1, 1e-12);
   expect_values(bn->running_var, r.rv1, 1e-12);
   EXPECT_EQ(bn->num_batches_tracked.item<int64_t>(), 1);
   {
     NoGradGuard no_grad;
-    (*bn)(x_values * 0.5 + 0.3);
+    bn->forward(x_values * 0.5 + 0.3);
   }
   expect_values(bn->running_mean, r.rm2, 1e-12);
   expect_values(bn->running_var, r.rv2, 1e-12);
   EXPECT_EQ(bn->num_batches_tracked.item<int64_t>(), 2);
   bn->eval();
   Tensor x2 = x_values.clone().requires_grad_();
-  expect_forward_backward((*bn)(x2), r.eval, {x2}, {r.eval_gx});
+  expect_forward_backward(bn->forward(x2), r.eval, {x2}, {r.eval_gx});
   // Eval neither updates the statistics nor counts batches.
   expect_values(bn->running_mean, r.rm2, 1e-12);
   EXPECT_EQ(bn->num_batches_tracked.item<int64_t>(), 2);
@@ -741,7 +754,7 @@ TEST_P(Layers, BatchNorm1dMatchesTorch) {
   {
     // torch::nn::BatchNorm1d(3) on (N, C) = (4, 3)
     SCOPED_TRACE("(N, C)");
-    auto bn = on_dev(std::make_shared<nn::BatchNorm1d>(3));
+    auto bn = on_dev(std::make_shared<nn::BatchNorm1dImpl>(3));
     check_batch_norm(bn, f64({0.3, -0.8, 1.1, 0.2, -1.5, 0.7, 0.05, -0.3, 0.9, 1.4, -0.6, -1.1}, {4, 3}),
                      {{-0.32111006810601056, -0.2000000000000002, -0.09885942762085868, -0.5457021044292162,
                        -1.4681177628187343, 0.12906024530534632, -0.8825901589140246, 0.7057984020133814,
@@ -765,7 +778,7 @@ TEST_P(Layers, BatchNorm1dMatchesTorch) {
   {
     // torch::nn::BatchNorm1d(3) on (N, C, L) = (2, 3, 4)
     SCOPED_TRACE("(N, C, L)");
-    auto bn = on_dev(std::make_shared<nn::BatchNorm1d>(3));
+    auto bn = on_dev(std::make_shared<nn::BatchNorm1dImpl>(3));
     check_batch_norm(
         bn, f64(kX234, {2, 3, 4}),
         {{-0.02660245899797134, -1.7406049808166604,  1.2199448295974389,   -0.18242087007239757, -1.284247366423438,
@@ -798,7 +811,7 @@ TEST_P(Layers, BatchNorm1dMatchesTorch) {
 }
 
 TEST_P(Layers, BatchNorm1dStateAndErrors) {
-  auto bn = on_dev(std::make_shared<nn::BatchNorm1d>(3));
+  auto bn = on_dev(std::make_shared<nn::BatchNorm1dImpl>(3));
   EXPECT_EQ(names(bn->named_parameters()), (std::vector<std::string>{"weight", "bias"}));
   EXPECT_EQ(names(bn->named_buffers()),
             (std::vector<std::string>{"running_mean", "running_var", "num_batches_tracked"}));
@@ -807,29 +820,30 @@ TEST_P(Layers, BatchNorm1dStateAndErrors) {
   EXPECT_EQ(bn->num_batches_tracked.dim(), 0);
   EXPECT_EQ(bn->num_batches_tracked.dtype(), kInt64);
   // One value per channel cannot be normalised in training; (1, C, L) with L > 1 can.
-  EXPECT_THROW_MSG((*bn)(f64({1, 2, 3}, {1, 3})), ValueError,
+  EXPECT_THROW_MSG(bn->forward(f64({1, 2, 3}, {1, 3})), ValueError,
                    "batch_norm: expected more than 1 value per channel when training, got input of shape [1, 3]");
-  EXPECT_EQ((*bn)(f64({1, 2, 3, 4, 5, 6}, {1, 3, 2})).sizes(), Shape({1, 3, 2}));
-  EXPECT_THROW_MSG((*bn)(f64({1, 2, 3, 4}, {2, 2})), ShapeError,
+  EXPECT_EQ(bn->forward(f64({1, 2, 3, 4, 5, 6}, {1, 3, 2})).sizes(), Shape({1, 3, 2}));
+  EXPECT_THROW_MSG(bn->forward(f64({1, 2, 3, 4}, {2, 2})), ShapeError,
                    "BatchNorm1d: expected 3 channels in dim 1, got input of shape [2, 2]");
-  EXPECT_THROW_MSG((*bn)(f64({1, 2, 3}, {3})), ShapeError, "BatchNorm1d: expected 2D or 3D input (got 1D input");
+  EXPECT_THROW_MSG(bn->forward(f64({1, 2, 3}, {3})), ShapeError, "BatchNorm1d: expected 2D or 3D input (got 1D input");
   bn->eval();
-  EXPECT_EQ((*bn)(f64({1, 2, 3}, {1, 3})).sizes(), Shape({1, 3}));  // eval takes one sample
+  EXPECT_EQ(bn->forward(f64({1, 2, 3}, {1, 3})).sizes(), Shape({1, 3}));  // eval takes one sample
   // Without running statistics the batch statistics are used in eval too, and nothing is stored.
-  auto plain = on_dev(std::make_shared<nn::BatchNorm1d>(2, 1e-5, 0.1, /*affine=*/false, /*track=*/false));
+  auto plain =
+      on_dev(std::make_shared<nn::BatchNorm1dImpl>(nn::BatchNorm1dOptions(2).affine(false).track_running_stats(false)));
   EXPECT_TRUE(plain->parameters().empty());
   EXPECT_TRUE(plain->buffers().empty());
   plain->eval();
-  expect_values((*plain)(f64({1, 10, 3, 30}, {2, 2})), {-1, -1, 1, 1}, 1e-4);
+  expect_values(plain->forward(f64({1, 10, 3, 30}, {2, 2})), {-1, -1, 1, 1}, 1e-4);
 }
 
 TEST_P(Layers, EmbeddingMatchesTorch) {
   // torch::embedding(weight (5, 3), indices {{1, 3, 1}, {0, 4, 1}}): row 1 is picked three
   // times, so its gradient is the sum of three output gradients.
-  auto emb = on_dev(std::make_shared<nn::Embedding>(5, 3));
+  auto emb = on_dev(std::make_shared<nn::EmbeddingImpl>(5, 3));
   assign(emb->weight, f64({0.1, -0.2, 0.3, 1.0, 1.1, 1.2, -0.5, 0.5, 2.0, 0.7, -0.7, 0.0, 3.0, -3.0, 0.25}, {5, 3}));
   Tensor idx = from_vector<int64_t>({1, 3, 1, 0, 4, 1}, Shape{2, 3}).to(dev());
-  Tensor y = (*emb)(idx);
+  Tensor y = emb->forward(idx);
   EXPECT_EQ(y.sizes(), Shape({2, 3, 3}));
   expect_forward_backward(
       y, {1, 1.1, 1.2, 0.7, -0.7, 0, 1, 1.1, 1.2, 0.1, -0.2, 0.3, 3, -3, 0.25, 1, 1.1, 1.2}, {emb->weight},
@@ -838,11 +852,11 @@ TEST_P(Layers, EmbeddingMatchesTorch) {
   EXPECT_TRUE(equal(nn::F::embedding(idx.to(kInt32), emb->weight), y));
   expect_values(nn::F::embedding(full({}, 4, TensorOptions(kInt64).device(dev())), emb->weight), {3.0, -3.0, 0.25});
   // Gradients accumulate into .grad through backward as well.
-  (*emb)(idx).sum().backward();
+  emb->forward(idx).sum().backward();
   expect_values(emb->weight.grad(), {1, 1, 1, 3, 3, 3, 0, 0, 0, 1, 1, 1, 1, 1, 1}, 0);
   EXPECT_THROW_MSG(nn::F::embedding(idx.to(kFloat32), emb->weight), TypeError,
                    "embedding: indices must be int64 or int32, got float32");
-  EXPECT_THROW((*emb)(from_vector<int64_t>({0, 5}).to(dev())), IndexError);
+  EXPECT_THROW(emb->forward(from_vector<int64_t>({0, 5}).to(dev())), IndexError);
 }
 
 INSTANTIATE_TEST_SUITE_P(Devices, Layers, ::testing::ValuesIn(ember_test::test_devices()),
@@ -852,9 +866,9 @@ INSTANTIATE_TEST_SUITE_P(Devices, Layers, ::testing::ValuesIn(ember_test::test_d
 
 TEST(Dropout, EvalAndZeroProbabilityAreIdentity) {
   Tensor x = randn({4, 5});
-  auto drop = std::make_shared<nn::Dropout>(0.5);
+  auto drop = std::make_shared<nn::DropoutImpl>(0.5);
   drop->eval();
-  EXPECT_TRUE(equal((*drop)(x), x));
+  EXPECT_TRUE(equal(drop->forward(x), x));
   EXPECT_TRUE(equal(nn::F::dropout(x, 0.5, /*training=*/false), x));
   EXPECT_TRUE(equal(nn::F::dropout(x, 0.0), x));
 }
@@ -1041,17 +1055,17 @@ TEST(Init, LinearDefaultInit) {
   nn::Linear lin(256, 128);
   // kaiming_uniform_(a = sqrt(5)) and the bias bound: both U(-1/sqrt(in), 1/sqrt(in)).
   double bound = 1.0 / std::sqrt(256.0);
-  expect_uniform(lin.weight, bound);
-  Stats b = stats(lin.bias);
+  expect_uniform(lin->weight, bound);
+  Stats b = stats(lin->bias);
   EXPECT_GE(b.min, -bound);
   EXPECT_LE(b.max, bound);
   nn::Linear square(256, 256);
-  expect_uniform(square.weight, 1.0 / 16);
-  EXPECT_EQ(lin.weight.dtype(), kFloat32);
-  EXPECT_TRUE(lin.weight.requires_grad());
+  expect_uniform(square->weight, 1.0 / 16);
+  EXPECT_EQ(lin->weight.dtype(), kFloat32);
+  EXPECT_TRUE(lin->weight.requires_grad());
   // Embedding: N(0, 1).
   nn::Embedding emb(1000, 16);
-  expect_normal(emb.weight, 1.0);
+  expect_normal(emb->weight, 1.0);
 }
 
 TEST(Init, XavierAndKaiming) {
@@ -1104,16 +1118,16 @@ TEST(Init, UniformNormalConstant) {
 
 TEST(Init, WorksOnParametersThatRequireGrad) {
   nn::Linear lin(8, 4);
-  Tensor w = lin.weight;
+  Tensor w = lin->weight;
   auto version = w._version();
-  nn::init::xavier_uniform_(lin.weight);
-  nn::init::zeros_(lin.bias);
-  EXPECT_TRUE(w.is_same(lin.weight));
+  nn::init::xavier_uniform_(lin->weight);
+  nn::init::zeros_(lin->bias);
+  EXPECT_TRUE(w.is_same(lin->weight));
   EXPECT_TRUE(w.requires_grad());
   EXPECT_TRUE(w.is_leaf());
   EXPECT_EQ(w.grad_fn(), nullptr);
   EXPECT_GT(w._version(), version);
-  expect_values(lin.bias, {0, 0, 0, 0}, 0);
+  expect_values(lin->bias, {0, 0, 0, 0}, 0);
   Stats s = stats(w);
   EXPECT_LE(std::max(-s.min, s.max), std::sqrt(6.0 / 12));
 }
@@ -1155,15 +1169,16 @@ TEST(Training, MlpLearnsTwoSpirals) {
     ys.push_back(full({n}, c, kInt64));
   }
   Tensor x = cat(xs, 0), y = cat(ys, 0);
-  auto model = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(2, 32), std::make_shared<nn::Tanh>(),
-                                                std::make_shared<nn::Linear>(32, 32), std::make_shared<nn::Tanh>(),
-                                                std::make_shared<nn::Linear>(32, 2));
+  auto model =
+      std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(2, 32), std::make_shared<nn::TanhImpl>(),
+                                           std::make_shared<nn::LinearImpl>(32, 32), std::make_shared<nn::TanhImpl>(),
+                                           std::make_shared<nn::LinearImpl>(32, 2));
   auto params = model->parameters();
   const double lr = 0.5;
   double first = 0, last = 0;
   for (int step = 0; step < 300; ++step) {
     model->zero_grad();
-    Tensor loss = nn::F::cross_entropy((*model)(x), y);
+    Tensor loss = nn::F::cross_entropy(model->forward(x), y);
     loss.backward();
     {
       NoGradGuard no_grad;
@@ -1176,7 +1191,7 @@ TEST(Training, MlpLearnsTwoSpirals) {
   EXPECT_LT(last, first / 10) << "first " << first << ", last " << last;
   // Nearly every training point is classified right.
   NoGradGuard no_grad;
-  Tensor correct = (std::get<1>((*model)(x).max(1)) == y).to(kFloat32).mean();
+  Tensor correct = (std::get<1>(model->forward(x).max(1)) == y).to(kFloat32).mean();
   EXPECT_GT(correct.item<double>(), 0.95);
 }
 
@@ -1187,7 +1202,7 @@ TEST(Training, MlpLearnsTwoSpirals) {
 // when the input does not require grad.
 TEST(LinearGraph, OneNodeAndContiguousWeightGradient) {
   manual_seed(3);
-  auto lin = std::make_shared<nn::Linear>(5, 3);
+  auto lin = std::make_shared<nn::LinearImpl>(5, 3);
   Tensor x = randn({4, 5});
   Tensor y = lin->forward(x);
   EXPECT_EQ(y.grad_fn()->name(), "AddmmBackward");
@@ -1196,6 +1211,6 @@ TEST(LinearGraph, OneNodeAndContiguousWeightGradient) {
   EXPECT_TRUE(lin->weight.grad().is_contiguous());
   EXPECT_TRUE(allclose(lin->weight.grad(), x.sum(0).unsqueeze(0).expand({3, 5}), 1e-5, 1e-6));
   EXPECT_TRUE(allclose(lin->bias.grad(), full({3}, 4.0), 1e-6, 1e-6));
-  auto no_bias = std::make_shared<nn::Linear>(5, 3, false);
+  auto no_bias = std::make_shared<nn::LinearImpl>(5, 3, false);
   EXPECT_EQ(no_bias->forward(x).grad_fn()->name(), "MmBackward");
 }

@@ -206,7 +206,7 @@ TEST(Optim, SkipsParametersWithoutGradAndKeysItsState) {
 }
 
 TEST(Optim, ZeroGradAndParametersMovedByModuleTo) {
-  auto linear = std::make_shared<nn::Linear>(3, 2);
+  auto linear = std::make_shared<nn::LinearImpl>(3, 2);
   Adam opt(linear->parameters(), AdamOptions(0.1));
   linear->forward(ones({4, 3})).sum().backward();
   opt.step();

@@ -212,12 +212,12 @@ void matrix_products() {
 // fixed random batch of 128. Small enough that the host's launch rate decides the time, so it
 // is measured both ways: GPU time per step (events) and wall time over 200 back-to-back steps.
 void training_step() {
-  auto model = std::make_shared<ember::nn::Sequential>();
-  model->push_back(std::make_shared<ember::nn::Linear>(784, 512));
-  model->push_back(std::make_shared<ember::nn::ReLU>());
-  model->push_back(std::make_shared<ember::nn::Linear>(512, 256));
-  model->push_back(std::make_shared<ember::nn::ReLU>());
-  model->push_back(std::make_shared<ember::nn::Linear>(256, 10));
+  ember::nn::Sequential model;
+  model->push_back(ember::nn::Linear(784, 512));
+  model->push_back(ember::nn::ReLU());
+  model->push_back(ember::nn::Linear(512, 256));
+  model->push_back(ember::nn::ReLU());
+  model->push_back(ember::nn::Linear(256, 10));
   model->to(ember::Device(ember::kCUDA));
   ember::optim::Adam optimizer(model->parameters(), ember::optim::AdamOptions(1e-3));
   Tensor x = ember::rand({128, 784}, on_gpu()), y = ember::randint(10, {128}, on_gpu(ember::kInt64));

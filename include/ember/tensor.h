@@ -93,6 +93,9 @@ class Tensor {
   // hook(grad) returns a replacement gradient, or an undefined tensor to keep it.
   void register_hook(std::function<Tensor(const Tensor&)> hook) const;
   Tensor& detach_();
+  // Gives this tensor new_data's storage, layout, dtype and device while it keeps its identity
+  // and autograd state (PyTorch's `param.data = new_data`): every handle to it sees the change.
+  void set_data(const Tensor& new_data) const;
   uint64_t _version() const;  // the storage's version counter (Note [Version counters])
 
   // ---- Views (section 4): the result shares storage.

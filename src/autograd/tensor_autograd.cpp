@@ -94,6 +94,19 @@ Tensor& Tensor::detach_() {
   return *this;
 }
 
+void Tensor::set_data(const Tensor& new_data) const {
+  check_defined(*this, "set_data");
+  EMBER_CHECK(new_data.defined(), ValueError, "set_data: the new data is an undefined tensor");
+  EMBER_CHECK(!requires_grad() || new_data.is_floating_point(), TypeError,
+              "set_data: a tensor that requires grad cannot take {} data", new_data.dtype());
+  TensorImpl* self = impl();
+  const TensorImpl* source = new_data.impl();
+  self->storage = source->storage;
+  self->layout = source->layout;
+  self->dtype = source->dtype;
+  self->refresh();
+}
+
 uint64_t Tensor::_version() const {
   check_defined(*this, "_version");
   return impl()->storage->version;

@@ -17,133 +17,225 @@ namespace {
 const char* py_bool(bool b) { return b ? "True" : "False"; }
 }  // namespace
 
-Linear::Linear(int64_t in, int64_t out, bool with_bias) : Module("Linear"), in_features(in), out_features(out) {
-  EMBER_CHECK(in >= 0 && out >= 0, ValueError, "Linear: sizes must be non-negative, got in={} out={}", in, out);
-  weight = register_parameter("weight", empty({out, in}));
-  if (with_bias) bias = register_parameter("bias", empty({out}));
+// ---- Linear
+
+LinearImpl::LinearImpl(const LinearOptions& options_) : options(options_) {
+  EMBER_CHECK(options.in_features() >= 0 && options.out_features() >= 0, ValueError,
+              "Linear: sizes must be non-negative, got in_features={} out_features={}", options.in_features(),
+              options.out_features());
+  reset();
+}
+
+void LinearImpl::reset() {
+  weight = register_parameter("weight", empty({options.out_features(), options.in_features()}));
+  bias = register_parameter("bias", options.bias() ? empty({options.out_features()}) : Tensor(), options.bias());
   reset_parameters();
 }
 
-void Linear::reset_parameters() {
+void LinearImpl::reset_parameters() {
   // kaiming_uniform_(a = sqrt(5)) gives the bound 1 / sqrt(fan_in), as does the bias.
   init::kaiming_uniform_(weight, std::sqrt(5.0));
   if (bias.defined()) {
-    double bound = in_features > 0 ? 1.0 / std::sqrt(static_cast<double>(in_features)) : 0.0;
+    const int64_t fan_in = options.in_features();
+    double bound = fan_in > 0 ? 1.0 / std::sqrt(static_cast<double>(fan_in)) : 0.0;
     init::uniform_(bias, -bound, bound);
   }
 }
 
-Tensor Linear::forward(const Tensor& input) { return F::linear(input, weight, bias); }
+Tensor LinearImpl::forward(const Tensor& input) { return F::linear(input, weight, bias); }
 
-std::string Linear::extra_repr() const {
-  return fmt::format("in_features={}, out_features={}, bias={}", in_features, out_features, py_bool(bias.defined()));
+std::string LinearImpl::extra_repr() const {
+  return fmt::format("in_features={}, out_features={}, bias={}", options.in_features(), options.out_features(),
+                     py_bool(bias.defined()));
 }
 
-Tensor ReLU::forward(const Tensor& input) { return F::relu(input); }
-Tensor SiLU::forward(const Tensor& input) { return F::silu(input); }
-Tensor Tanh::forward(const Tensor& input) { return F::tanh(input); }
-Tensor Sigmoid::forward(const Tensor& input) { return F::sigmoid(input); }
+// ---- Activations
 
-GELU::GELU(std::string approx) : Module("GELU"), approximate(std::move(approx)) {
-  EMBER_CHECK(approximate == "none" || approximate == "tanh", ValueError,
-              "GELU: approximate must be 'none' or 'tanh', got '{}'", approximate);
+Tensor ReLUImpl::forward(const Tensor& input) { return F::relu(input); }
+Tensor SiLUImpl::forward(const Tensor& input) { return F::silu(input); }
+Tensor TanhImpl::forward(const Tensor& input) { return F::tanh(input); }
+Tensor SigmoidImpl::forward(const Tensor& input) { return F::sigmoid(input); }
+
+GELUImpl::GELUImpl(GELUOptions options_) : options(std::move(options_)) {
+  EMBER_CHECK(options.approximate() == "none" || options.approximate() == "tanh", ValueError,
+              "GELU: approximate must be 'none' or 'tanh', got '{}'", options.approximate());
 }
-Tensor GELU::forward(const Tensor& input) { return F::gelu(input, approximate); }
-std::string GELU::extra_repr() const { return "approximate='" + approximate + "'"; }
+Tensor GELUImpl::forward(const Tensor& input) { return F::gelu(input, options.approximate()); }
+std::string GELUImpl::extra_repr() const { return "approximate='" + options.approximate() + "'"; }
 
-Tensor Softmax::forward(const Tensor& input) { return F::softmax(input, dim); }
-std::string Softmax::extra_repr() const { return fmt::format("dim={}", dim); }
-Tensor LogSoftmax::forward(const Tensor& input) { return F::log_softmax(input, dim); }
-std::string LogSoftmax::extra_repr() const { return fmt::format("dim={}", dim); }
+Tensor SoftmaxImpl::forward(const Tensor& input) { return F::softmax(input, options.dim()); }
+std::string SoftmaxImpl::extra_repr() const { return fmt::format("dim={}", options.dim()); }
+Tensor LogSoftmaxImpl::forward(const Tensor& input) { return F::log_softmax(input, options.dim()); }
+std::string LogSoftmaxImpl::extra_repr() const { return fmt::format("dim={}", options.dim()); }
 
-Dropout::Dropout(double p) : Module("Dropout"), p(p) {
-  EMBER_CHECK(p >= 0.0 && p <= 1.0, ValueError, "Dropout: probability has to be between 0 and 1, but got {}", p);
+// ---- Dropout and Flatten
+
+DropoutImpl::DropoutImpl(const DropoutOptions& options_) : options(options_) { reset(); }
+
+void DropoutImpl::reset() {
+  EMBER_CHECK(options.p() >= 0.0 && options.p() <= 1.0, ValueError,
+              "Dropout: probability has to be between 0 and 1, but got {}", options.p());
 }
-Tensor Dropout::forward(const Tensor& input) { return F::dropout(input, p, is_training()); }
-std::string Dropout::extra_repr() const { return fmt::format("p={}, inplace=False", p); }
 
-Tensor Flatten::forward(const Tensor& input) { return input.flatten(start_dim, end_dim); }
-std::string Flatten::extra_repr() const { return fmt::format("start_dim={}, end_dim={}", start_dim, end_dim); }
+Tensor DropoutImpl::forward(Tensor input) {
+  Tensor output = F::dropout(input, options.p(), is_training());
+  // In place: the input takes the result (autograd records the copy, so gradients are
+  // PyTorch's), though this does not save the memory PyTorch's in-place kernel saves.
+  if (options.inplace() && is_training()) return input.copy_(output);
+  return output;
+}
 
-LayerNorm::LayerNorm(Shape shape, double eps, bool affine)
-    : Module("LayerNorm"), normalized_shape(std::move(shape)), eps(eps), elementwise_affine(affine) {
-  if (affine) {
-    weight = register_parameter("weight", ones(normalized_shape));
-    bias = register_parameter("bias", zeros(normalized_shape));
+std::string DropoutImpl::extra_repr() const {
+  return fmt::format("p={}, inplace={}", options.p(), py_bool(options.inplace()));
+}
+
+Tensor FlattenImpl::forward(const Tensor& input) { return input.flatten(options.start_dim(), options.end_dim()); }
+std::string FlattenImpl::extra_repr() const {
+  return fmt::format("start_dim={}, end_dim={}", options.start_dim(), options.end_dim());
+}
+
+// ---- LayerNorm
+
+LayerNormImpl::LayerNormImpl(const LayerNormOptions& options_) : options(options_) { reset(); }
+
+void LayerNormImpl::reset() {
+  if (options.elementwise_affine()) {
+    weight = register_parameter("weight", ember::empty(Shape(options.normalized_shape())));
+    bias = register_parameter("bias", ember::empty(Shape(options.normalized_shape())));
+  } else {
+    weight = register_parameter("weight", Tensor(), false);
+    bias = register_parameter("bias", Tensor(), false);
   }
+  reset_parameters();
 }
-Tensor LayerNorm::forward(const Tensor& input) { return F::layer_norm(input, normalized_shape, weight, bias, eps); }
-std::string LayerNorm::extra_repr() const {
+
+void LayerNormImpl::reset_parameters() {
+  if (!options.elementwise_affine()) return;
+  init::ones_(weight);
+  init::zeros_(bias);
+}
+
+Tensor LayerNormImpl::forward(const Tensor& input) {
+  return F::layer_norm(input, options.normalized_shape(), weight, bias, options.eps());
+}
+
+std::string LayerNormImpl::extra_repr() const {
   // A Python tuple: "(256,)" for one dim, "(4, 5)" for more.
-  std::string dims = fmt::format("{}", fmt::join(normalized_shape, ", "));
-  if (normalized_shape.size() == 1) dims += ",";
-  return fmt::format("({}), eps={}, elementwise_affine={}", dims, eps, py_bool(elementwise_affine));
+  const auto& shape = options.normalized_shape();
+  std::string dims = fmt::format("{}", fmt::join(shape, ", "));
+  if (shape.size() == 1) dims += ",";
+  return fmt::format("({}), eps={}, elementwise_affine={}", dims, options.eps(), py_bool(options.elementwise_affine()));
 }
 
-BatchNorm1d::BatchNorm1d(int64_t n, double eps, double momentum, bool affine, bool track)
-    : Module("BatchNorm1d"), num_features(n), eps(eps), momentum(momentum), affine(affine), track_running_stats(track) {
-  if (affine) {
-    weight = register_parameter("weight", ones({n}));
-    bias = register_parameter("bias", zeros({n}));
+// ---- BatchNorm1d
+
+BatchNorm1dImpl::BatchNorm1dImpl(const BatchNormOptions& options_) : options(options_) {
+  EMBER_CHECK(options.num_features() >= 0, ValueError, "BatchNorm1d: num_features must be non-negative, got {}",
+              options.num_features());
+  reset();
+}
+
+void BatchNorm1dImpl::reset() {
+  const int64_t n = options.num_features();
+  if (options.affine()) {
+    weight = register_parameter("weight", empty({n}));
+    bias = register_parameter("bias", empty({n}));
+  } else {
+    weight = register_parameter("weight", Tensor(), false);
+    bias = register_parameter("bias", Tensor(), false);
   }
-  if (track) {
-    running_mean = register_buffer("running_mean", zeros({n}));
-    running_var = register_buffer("running_var", ones({n}));
+  if (options.track_running_stats()) {
+    running_mean = register_buffer("running_mean", empty({n}));
+    running_var = register_buffer("running_var", empty({n}));
     num_batches_tracked = register_buffer("num_batches_tracked", zeros({}, kInt64));
+  } else {
+    running_mean = register_buffer("running_mean", Tensor());
+    running_var = register_buffer("running_var", Tensor());
+    num_batches_tracked = register_buffer("num_batches_tracked", Tensor());
   }
+  reset_parameters();
 }
 
-Tensor BatchNorm1d::forward(const Tensor& input) {
+void BatchNorm1dImpl::reset_running_stats() {
+  if (!options.track_running_stats()) return;
+  NoGradGuard no_grad;
+  running_mean.zero_();
+  running_var.fill_(1);
+  num_batches_tracked.zero_();
+}
+
+void BatchNorm1dImpl::reset_parameters() {
+  reset_running_stats();
+  if (!options.affine()) return;
+  init::ones_(weight);
+  init::zeros_(bias);
+}
+
+Tensor BatchNorm1dImpl::forward(const Tensor& input) {
   EMBER_CHECK(input.dim() == 2 || input.dim() == 3, ShapeError,
               "BatchNorm1d: expected 2D or 3D input (got {}D input of shape {})", input.dim(), input.sizes());
-  EMBER_CHECK(input.size(1) == num_features, ShapeError,
-              "BatchNorm1d: expected {} channels in dim 1, got input of shape {}", num_features, input.sizes());
-  bool use_batch_stats = is_training() || !track_running_stats;
-  if (is_training() && track_running_stats) {
+  EMBER_CHECK(input.size(1) == options.num_features(), ShapeError,
+              "BatchNorm1d: expected {} channels in dim 1, got input of shape {}", options.num_features(),
+              input.sizes());
+  const bool tracking = options.track_running_stats();
+  double momentum = options.momentum().value_or(0.0);
+  if (is_training() && tracking) {
     NoGradGuard no_grad;
     num_batches_tracked.add_(1);
+    // Without a momentum the running statistics are the cumulative average (PyTorch's).
+    if (!options.momentum()) momentum = 1.0 / num_batches_tracked.item<double>();
   }
   // Running statistics are updated only in training; in eval they are read.
-  Tensor mean = track_running_stats ? running_mean : Tensor();
-  Tensor var = track_running_stats ? running_var : Tensor();
-  return F::batch_norm(input, mean, var, weight, bias, use_batch_stats, momentum, eps);
+  return F::batch_norm(input, tracking ? running_mean : Tensor(), tracking ? running_var : Tensor(), weight, bias,
+                       is_training() || !tracking, momentum, options.eps());
 }
 
-std::string BatchNorm1d::extra_repr() const {
-  return fmt::format("{}, eps={}, momentum={}, affine={}, track_running_stats={}", num_features, eps, momentum,
-                     py_bool(affine), py_bool(track_running_stats));
+std::string BatchNorm1dImpl::extra_repr() const {
+  std::string momentum = options.momentum() ? fmt::format("{}", *options.momentum()) : "None";
+  return fmt::format("{}, eps={}, momentum={}, affine={}, track_running_stats={}", options.num_features(),
+                     options.eps(), momentum, py_bool(options.affine()), py_bool(options.track_running_stats()));
 }
 
-Embedding::Embedding(int64_t num, int64_t dim) : Module("Embedding"), num_embeddings(num), embedding_dim(dim) {
-  weight = register_parameter("weight", empty({num, dim}));
+// ---- Embedding
+
+EmbeddingImpl::EmbeddingImpl(const EmbeddingOptions& options_) : options(options_) {
+  const int64_t num = options.num_embeddings();
+  EMBER_CHECK(num >= 0 && options.embedding_dim() >= 0, ValueError,
+              "Embedding: sizes must be non-negative, got num_embeddings={} embedding_dim={}", num,
+              options.embedding_dim());
+  if (auto& padding = options.padding_idx()) {
+    EMBER_CHECK(*padding < num && *padding >= -num, IndexError,
+                "Embedding: padding_idx {} must be within num_embeddings ({})", *padding, num);
+    if (*padding < 0) *padding += num;
+  }
+  reset();
+}
+
+void EmbeddingImpl::reset() {
+  weight = register_parameter("weight", empty({options.num_embeddings(), options.embedding_dim()}));
+  reset_parameters();
+}
+
+void EmbeddingImpl::reset_parameters() {
   init::normal_(weight);
-}
-Tensor Embedding::forward(const Tensor& input) { return F::embedding(input, weight); }
-std::string Embedding::extra_repr() const { return fmt::format("{}, {}", num_embeddings, embedding_dim); }
-
-Sequential::Sequential(std::initializer_list<std::shared_ptr<Module>> modules) : Module("Sequential") {
-  for (const auto& m : modules) push_back(m);
+  if (options.padding_idx()) {
+    NoGradGuard no_grad;
+    weight[*options.padding_idx()].zero_();
+  }
 }
 
-void Sequential::push_back(std::shared_ptr<Module> module) {
-  push_back(std::to_string(layers_.size()), std::move(module));
+Tensor EmbeddingImpl::forward(const Tensor& input) {
+  Tensor output = F::embedding(input, weight);
+  if (!options.padding_idx()) return output;
+  // Lookups of padding_idx pass no gradient to its row, as in PyTorch.
+  Tensor keep = input.ne(*options.padding_idx()).unsqueeze(-1);
+  return where(keep, output, output.detach());
 }
 
-void Sequential::push_back(const std::string& name, std::shared_ptr<Module> module) {
-  add_child(name, module);
-  layers_.push_back(std::move(module));
-}
-
-const std::shared_ptr<Module>& Sequential::operator[](size_t index) const {
-  EMBER_CHECK(index < layers_.size(), IndexError, "Sequential: index {} is out of range for {} modules", index,
-              layers_.size());
-  return layers_[index];
-}
-
-Tensor Sequential::forward(const Tensor& input) {
-  Tensor x = input;
-  for (auto& layer : layers_) x = layer->forward(x);
-  return x;
+std::string EmbeddingImpl::extra_repr() const {
+  std::string out = fmt::format("{}, {}", options.num_embeddings(), options.embedding_dim());
+  if (options.padding_idx()) out += fmt::format(", padding_idx={}", *options.padding_idx());
+  return out;
 }
 
 }  // namespace nn

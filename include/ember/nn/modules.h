@@ -1,154 +1,231 @@
-// The layers of docs/api.md section 8, each a Module used through std::shared_ptr and initialised
-// like PyTorch's. Their arithmetic lives in nn::functional; these hold parameters and state.
+// The layers of docs/api.md section 8, spelled as libtorch's: a class nn::XImpl holding its
+// options, parameters and buffers, and the holder nn::X (EMBER_MODULE) that programs use:
+//   nn::Linear fc(nn::LinearOptions(784, 10).bias(false));  fc->weight;  fc(x);
+// Each is initialised like PyTorch's; the arithmetic lives in nn::functional.
 #pragma once
-#include <initializer_list>
-#include <memory>
+#include <cstdint>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
-#include "ember/nn/module.h"
+#include "ember/arg.h"
+#include "ember/nn/cloneable.h"
+#include "ember/nn/modules/functional.h"
+#include "ember/nn/modules/moduledict.h"
+#include "ember/nn/modules/modulelist.h"
+#include "ember/nn/modules/parameterdict.h"
+#include "ember/nn/modules/parameterlist.h"
+#include "ember/nn/modules/sequential.h"
+#include "ember/nn/pimpl.h"
 
 namespace ember {
 namespace nn {
 
+struct LinearOptions {
+  LinearOptions(int64_t in_features, int64_t out_features) : in_features_(in_features), out_features_(out_features) {}
+  EMBER_ARG(int64_t, in_features);
+  EMBER_ARG(int64_t, out_features);
+  EMBER_ARG(bool, bias) = true;
+};
+
 // y = x W^T + b. weight (out, in) and bias (out) ~ U(-1/sqrt(in), 1/sqrt(in)), which is
-// PyTorch's kaiming_uniform_(a = sqrt(5)) and its bias bound.
-class Linear : public Module {
+// PyTorch's kaiming_uniform_(a = sqrt(5)) and its bias bound. Without a bias, bias is undefined.
+class LinearImpl : public Cloneable<LinearImpl> {
  public:
-  Linear(int64_t in_features, int64_t out_features, bool bias = true);
-  Tensor forward(const Tensor& input) override;
-  std::string extra_repr() const override;
+  LinearImpl(int64_t in_features, int64_t out_features, bool bias = true)
+      : LinearImpl(LinearOptions(in_features, out_features).bias(bias)) {}
+  explicit LinearImpl(const LinearOptions& options);
+  void reset() override;
   void reset_parameters();
-
-  int64_t in_features, out_features;
-  Tensor weight, bias;  // bias is undefined without one
-};
-
-class ReLU : public Module {
- public:
-  ReLU() : Module("ReLU") {}
-  Tensor forward(const Tensor& input) override;
-};
-
-// approximate: "none" (erf) or "tanh".
-class GELU : public Module {
- public:
-  explicit GELU(std::string approximate = "none");
-  Tensor forward(const Tensor& input) override;
+  Tensor forward(const Tensor& input);
   std::string extra_repr() const override;
-  std::string approximate;
+
+  LinearOptions options;
+  Tensor weight, bias;
+};
+EMBER_MODULE(Linear);
+
+// Returns its input (a placeholder in a Sequential).
+class IdentityImpl : public Cloneable<IdentityImpl> {
+ public:
+  void reset() override {}
+  Tensor forward(const Tensor& input) { return input; }
+};
+EMBER_MODULE(Identity);
+
+// The activations without arguments.
+#define EMBER_DECLARE_ACTIVATION(Name)              \
+  class Name##Impl : public Cloneable<Name##Impl> { \
+   public:                                          \
+    void reset() override {}                        \
+    Tensor forward(const Tensor& input);            \
+  };                                                \
+  EMBER_MODULE(Name)
+EMBER_DECLARE_ACTIVATION(ReLU);
+EMBER_DECLARE_ACTIVATION(SiLU);
+EMBER_DECLARE_ACTIVATION(Tanh);
+EMBER_DECLARE_ACTIVATION(Sigmoid);
+#undef EMBER_DECLARE_ACTIVATION
+
+struct GELUOptions {
+  // "none" (exact, erf) or "tanh".
+  EMBER_ARG(std::string, approximate) = "none";
 };
 
-class SiLU : public Module {
+class GELUImpl : public Cloneable<GELUImpl> {
  public:
-  SiLU() : Module("SiLU") {}
-  Tensor forward(const Tensor& input) override;
-};
-
-class Tanh : public Module {
- public:
-  Tanh() : Module("Tanh") {}
-  Tensor forward(const Tensor& input) override;
-};
-
-class Sigmoid : public Module {
- public:
-  Sigmoid() : Module("Sigmoid") {}
-  Tensor forward(const Tensor& input) override;
-};
-
-class Softmax : public Module {
- public:
-  explicit Softmax(int64_t dim) : Module("Softmax"), dim(dim) {}
-  Tensor forward(const Tensor& input) override;
+  explicit GELUImpl(GELUOptions options = {});
+  void reset() override {}
+  Tensor forward(const Tensor& input);
   std::string extra_repr() const override;
-  int64_t dim;
-};
 
-class LogSoftmax : public Module {
+  GELUOptions options;
+};
+EMBER_MODULE(GELU);
+
+// Softmax and LogSoftmax over one dim.
+struct SoftmaxOptions {
+  /* implicit */ SoftmaxOptions(int64_t dim) : dim_(dim) {}
+  EMBER_ARG(int64_t, dim);
+};
+using LogSoftmaxOptions = SoftmaxOptions;
+
+class SoftmaxImpl : public Cloneable<SoftmaxImpl> {
  public:
-  explicit LogSoftmax(int64_t dim) : Module("LogSoftmax"), dim(dim) {}
-  Tensor forward(const Tensor& input) override;
+  explicit SoftmaxImpl(const SoftmaxOptions& options) : options(options) {}
+  void reset() override {}
+  Tensor forward(const Tensor& input);
   std::string extra_repr() const override;
-  int64_t dim;
+
+  SoftmaxOptions options;
+};
+EMBER_MODULE(Softmax);
+
+class LogSoftmaxImpl : public Cloneable<LogSoftmaxImpl> {
+ public:
+  explicit LogSoftmaxImpl(const LogSoftmaxOptions& options) : options(options) {}
+  void reset() override {}
+  Tensor forward(const Tensor& input);
+  std::string extra_repr() const override;
+
+  LogSoftmaxOptions options;
+};
+EMBER_MODULE(LogSoftmax);
+
+struct DropoutOptions {
+  /* implicit */ DropoutOptions(double p = 0.5) : p_(p) {}
+  EMBER_ARG(double, p);
+  // Zero the input itself (it must not need its values for a gradient).
+  EMBER_ARG(bool, inplace) = false;
 };
 
 // Zeroes elements with probability p and scales the rest by 1 / (1 - p), in training only.
-class Dropout : public Module {
+class DropoutImpl : public Cloneable<DropoutImpl> {
  public:
-  explicit Dropout(double p = 0.5);
-  Tensor forward(const Tensor& input) override;
+  explicit DropoutImpl(const DropoutOptions& options = {});
+  explicit DropoutImpl(double p) : DropoutImpl(DropoutOptions(p)) {}
+  void reset() override;
+  Tensor forward(Tensor input);
   std::string extra_repr() const override;
-  double p;
+
+  DropoutOptions options;
+};
+EMBER_MODULE(Dropout);
+
+struct FlattenOptions {
+  EMBER_ARG(int64_t, start_dim) = 1;
+  EMBER_ARG(int64_t, end_dim) = -1;
 };
 
-class Flatten : public Module {
+class FlattenImpl : public Cloneable<FlattenImpl> {
  public:
-  explicit Flatten(int64_t start_dim = 1, int64_t end_dim = -1)
-      : Module("Flatten"), start_dim(start_dim), end_dim(end_dim) {}
-  Tensor forward(const Tensor& input) override;
+  explicit FlattenImpl(const FlattenOptions& options = {}) : options(options) {}
+  void reset() override {}
+  Tensor forward(const Tensor& input);
   std::string extra_repr() const override;
-  int64_t start_dim, end_dim;
+
+  FlattenOptions options;
+};
+EMBER_MODULE(Flatten);
+
+struct LayerNormOptions {
+  /* implicit */ LayerNormOptions(std::vector<int64_t> normalized_shape)
+      : normalized_shape_(std::move(normalized_shape)) {}
+  EMBER_ARG(std::vector<int64_t>, normalized_shape);
+  EMBER_ARG(double, eps) = 1e-5;
+  EMBER_ARG(bool, elementwise_affine) = true;
 };
 
 // Normalises over the trailing normalized_shape dims; weight ones, bias zeros.
-class LayerNorm : public Module {
+class LayerNormImpl : public Cloneable<LayerNormImpl> {
  public:
-  explicit LayerNorm(Shape normalized_shape, double eps = 1e-5, bool elementwise_affine = true);
-  LayerNorm(int64_t normalized_size, double eps = 1e-5, bool elementwise_affine = true)
-      : LayerNorm(Shape{normalized_size}, eps, elementwise_affine) {}
-  Tensor forward(const Tensor& input) override;
+  explicit LayerNormImpl(std::vector<int64_t> normalized_shape)
+      : LayerNormImpl(LayerNormOptions(std::move(normalized_shape))) {}
+  explicit LayerNormImpl(int64_t normalized_size) : LayerNormImpl(LayerNormOptions({normalized_size})) {}
+  explicit LayerNormImpl(const LayerNormOptions& options);
+  void reset() override;
+  void reset_parameters();
+  Tensor forward(const Tensor& input);
   std::string extra_repr() const override;
 
-  Shape normalized_shape;
-  double eps;
-  bool elementwise_affine;
+  LayerNormOptions options;
   Tensor weight, bias;
 };
+EMBER_MODULE(LayerNorm);
+
+struct BatchNormOptions {
+  /* implicit */ BatchNormOptions(int64_t num_features) : num_features_(num_features) {}
+  EMBER_ARG(int64_t, num_features);
+  EMBER_ARG(double, eps) = 1e-5;
+  // None: the running statistics are the cumulative average of every batch seen.
+  EMBER_ARG(std::optional<double>, momentum) = 0.1;
+  EMBER_ARG(bool, affine) = true;
+  EMBER_ARG(bool, track_running_stats) = true;
+};
+using BatchNorm1dOptions = BatchNormOptions;
 
 // Input (N, C) or (N, C, L). Training normalises with the batch statistics (biased variance)
 // and updates running_mean / running_var (unbiased) with momentum; eval uses the running ones.
-class BatchNorm1d : public Module {
+class BatchNorm1dImpl : public Cloneable<BatchNorm1dImpl> {
  public:
-  explicit BatchNorm1d(int64_t num_features, double eps = 1e-5, double momentum = 0.1, bool affine = true,
-                       bool track_running_stats = true);
-  Tensor forward(const Tensor& input) override;
+  explicit BatchNorm1dImpl(int64_t num_features) : BatchNorm1dImpl(BatchNormOptions(num_features)) {}
+  explicit BatchNorm1dImpl(const BatchNormOptions& options);
+  void reset() override;
+  void reset_running_stats();
+  void reset_parameters();
+  Tensor forward(const Tensor& input);
   std::string extra_repr() const override;
 
-  int64_t num_features;
-  double eps, momentum;
-  bool affine, track_running_stats;
+  BatchNormOptions options;
   Tensor weight, bias, running_mean, running_var, num_batches_tracked;
+};
+EMBER_MODULE(BatchNorm1d);
+
+struct EmbeddingOptions {
+  EmbeddingOptions(int64_t num_embeddings, int64_t embedding_dim)
+      : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim) {}
+  EMBER_ARG(int64_t, num_embeddings);
+  EMBER_ARG(int64_t, embedding_dim);
+  // The row of this index starts at zero and gets no gradient (negative counts from the end).
+  EMBER_ARG(std::optional<int64_t>, padding_idx) = std::nullopt;
 };
 
 // A lookup table: int64 indices of any shape -> (..., embedding_dim). weight ~ N(0, 1).
-class Embedding : public Module {
+class EmbeddingImpl : public Cloneable<EmbeddingImpl> {
  public:
-  Embedding(int64_t num_embeddings, int64_t embedding_dim);
-  Tensor forward(const Tensor& input) override;
+  EmbeddingImpl(int64_t num_embeddings, int64_t embedding_dim)
+      : EmbeddingImpl(EmbeddingOptions(num_embeddings, embedding_dim)) {}
+  explicit EmbeddingImpl(const EmbeddingOptions& options);
+  void reset() override;
+  void reset_parameters();
+  Tensor forward(const Tensor& input);
   std::string extra_repr() const override;
 
-  int64_t num_embeddings, embedding_dim;
+  EmbeddingOptions options;
   Tensor weight;
 };
-
-// Runs its modules in order; they are named "0", "1", ... like PyTorch's.
-class Sequential : public Module {
- public:
-  Sequential() : Module("Sequential") {}
-  Sequential(std::initializer_list<std::shared_ptr<Module>> modules);
-  template <typename... Ms>
-  explicit Sequential(std::shared_ptr<Ms>... modules) : Sequential({std::shared_ptr<Module>(modules)...}) {}
-
-  Tensor forward(const Tensor& input) override;
-  void push_back(std::shared_ptr<Module> module);
-  void push_back(const std::string& name, std::shared_ptr<Module> module);
-  size_t size() const { return layers_.size(); }
-  const std::shared_ptr<Module>& operator[](size_t index) const;
-
- private:
-  std::vector<std::shared_ptr<Module>> layers_;
-};
+EMBER_MODULE(Embedding);
 
 }  // namespace nn
 }  // namespace ember
