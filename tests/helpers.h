@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -122,6 +123,17 @@ inline ember::Tensor probe(const ember::Shape& shape, ember::Device device) {
   std::vector<double> v(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<double>((i * 5) % 7 - 3) * 0.25 + 0.125;
   return ember::from_vector(v, shape).to(device);
+}
+
+// autograd::gradcheck of fn at inputs as a test expectation: a failed check or a thrown
+// error (its message) fails the test without ending it.
+inline void expect_gradcheck(const std::function<ember::Tensor(const std::vector<ember::Tensor>&)>& fn,
+                             const std::vector<ember::Tensor>& inputs) {
+  try {
+    EXPECT_TRUE(ember::autograd::gradcheck(fn, inputs));
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << e.what();
+  }
 }
 
 }  // namespace ember_test

@@ -1,6 +1,6 @@
 // nn::functional losses against libtorch 1.13: values and input gradients for every reduction,
 // ignore_index and label smoothing, class-probability targets, the numerically delicate edges
-// of binary cross-entropy, the error messages, and float64 finite-difference checks.
+// of binary cross-entropy and the error messages. Finite-difference checks: test_loss_gradcheck.cpp.
 //
 // Reference values come from a libtorch program (kept out of the repository) that prints the
 // loss and, with allow_unused autograd::grad, d(loss)/d(input) for a 0-dim loss or
@@ -966,101 +966,5 @@ TEST_P(Losses, BinaryCrossEntropyErrors) {
 
 INSTANTIATE_TEST_SUITE_P(Devices, Losses, ::testing::ValuesIn(ember_test::test_devices()),
                          ember_test::device_param_name);
-
-// ---- Finite-difference checks (float64) of every loss, gradients for all differentiable inputs.
-
-using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
-
-void expect_gradcheck(const Fn& fn, const std::vector<Tensor>& inputs) {
-  try {
-    EXPECT_TRUE(autograd::gradcheck(fn, inputs));
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << e.what();
-  }
-}
-
-Tensor leaf64(const Shape& s, double scale = 1.0, double shift = 0.0) {
-  return (randn(s, kFloat64) * scale + shift).requires_grad_();
-}
-
-TEST(LossGradcheck, Regression) {
-  manual_seed(11);
-  for (const char* r : {"none", "mean", "sum"}) {
-    SCOPED_TRACE(r);
-    // Differences kept away from 0 and from +-beta, where l1 and smooth_l1 have kinks.
-    Tensor x = leaf64({3, 4});
-    Tensor t = (x.detach() +
-                from_vector<double>({0.3, -0.7, 1.4, -0.2, 0.6, -1.7, 0.1, 0.35, -0.4, 2.0, -0.15, 0.8}, Shape{3, 4}))
-                   .requires_grad_();
-    std::string red = r;
-    expect_gradcheck([red](const std::vector<Tensor>& in) { return nn::F::mse_loss(in[0], in[1], red); }, {x, t});
-    expect_gradcheck([red](const std::vector<Tensor>& in) { return nn::F::l1_loss(in[0], in[1], red); }, {x, t});
-    for (double beta : {1.0, 0.5})
-      expect_gradcheck(
-          [red, beta](const std::vector<Tensor>& in) { return nn::F::smooth_l1_loss(in[0], in[1], red, beta); },
-          {x, t});
-  }
-}
-
-TEST(LossGradcheck, CrossEntropyAndNll) {
-  manual_seed(12);
-  Tensor target = from_vector<int64_t>({1, 0, 4, 2, 3, 3}, Shape{6});
-  Tensor ignored = from_vector<int64_t>({1, -100, 4, 2, -100, 3}, Shape{6});
-  Tensor target3 = from_vector<int64_t>({0, 3, 1, 2, -100, 1}, Shape{2, 3});
-  for (const char* r : {"none", "mean", "sum"}) {
-    SCOPED_TRACE(r);
-    std::string red = r;
-    for (double s : {0.0, 0.1}) {
-      expect_gradcheck([&](const std::vector<Tensor>& in) { return nn::F::cross_entropy(in[0], target, red, -100, s); },
-                       {leaf64({6, 5}, 2.0)});
-      expect_gradcheck(
-          [&](const std::vector<Tensor>& in) { return nn::F::cross_entropy(in[0], ignored, red, -100, s); },
-          {leaf64({6, 5}, 2.0)});
-      expect_gradcheck(
-          [&](const std::vector<Tensor>& in) { return nn::F::cross_entropy(in[0], target3, red, -100, s); },
-          {leaf64({2, 4, 3}, 2.0)});
-      // Probability targets: gradients for the logits and for the target.
-      Tensor probs = softmax(randn({6, 5}, kFloat64), 1).requires_grad_();
-      expect_gradcheck([&](const std::vector<Tensor>& in) { return nn::F::cross_entropy(in[0], in[1], red, -100, s); },
-                       {leaf64({6, 5}, 2.0), probs});
-    }
-    expect_gradcheck([&](const std::vector<Tensor>& in) { return nn::F::nll_loss(in[0], ignored, red); },
-                     {leaf64({6, 5})});
-    expect_gradcheck([&](const std::vector<Tensor>& in) { return nn::F::nll_loss(in[0], target3, red); },
-                     {leaf64({2, 4, 3})});
-  }
-}
-
-// The training loop's cross_entropy (2-D logits, valid targets, mean or sum) runs as one fused
-// node; its backward is built from differentiable ops, so second derivatives are exact too.
-TEST(LossGradcheck, FusedCrossEntropySecondOrder) {
-  manual_seed(13);
-  Tensor target = from_vector<int64_t>({1, 0, 4, 2}, Shape{4});
-  for (const char* r : {"mean", "sum"}) {
-    SCOPED_TRACE(r);
-    std::string red = r;
-    Tensor logits = leaf64({4, 5}, 2.0);
-    EXPECT_EQ(nn::F::cross_entropy(logits, target, red).grad_fn()->name(), "NllLossBackward");
-    EXPECT_TRUE(autograd::gradgradcheck(
-        [&](const std::vector<Tensor>& in) { return nn::F::cross_entropy(in[0], target, red); }, {logits}));
-  }
-}
-
-TEST(LossGradcheck, BinaryCrossEntropy) {
-  manual_seed(13);
-  for (const char* r : {"none", "mean", "sum"}) {
-    SCOPED_TRACE(r);
-    std::string red = r;
-    Tensor target = rand({3, 4}, kFloat64);
-    // p in (0.1, 0.9)
-    Tensor p = (rand({3, 4}, kFloat64) * 0.8 + 0.1).requires_grad_();
-    expect_gradcheck([&](const std::vector<Tensor>& in) { return nn::F::binary_cross_entropy(in[0], target, red); },
-                     {p});
-    // Logits and target both differentiable (PyTorch differentiates the target too).
-    expect_gradcheck(
-        [&](const std::vector<Tensor>& in) { return nn::F::binary_cross_entropy_with_logits(in[0], in[1], red); },
-        {leaf64({3, 4}, 3.0), target.clone().requires_grad_()});
-  }
-}
 
 }  // namespace

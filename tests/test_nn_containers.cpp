@@ -103,7 +103,7 @@ TEST(AnyModule, ArgumentErrorsNameCountsAndTypes) {
 
 TEST(Sequential, NestedFunctionalAndClone) {
   manual_seed(4);
-  nn::Sequential inner(nn::Linear(4, 4), nn::Functional(nn::F::softmax, 1));
+  nn::Sequential inner(nn::Linear(4, 4), nn::Functional(ember::softmax, 1));
   nn::Sequential outer(nn::Linear(3, 4), inner, nn::Functional(ember::neg));
   Tensor x = randn({2, 3});
   Tensor expected = -inner->forward(outer->ptr<nn::LinearImpl>(0)->forward(x));

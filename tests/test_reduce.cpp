@@ -85,7 +85,21 @@ TEST(Reduce, VarStdWithCorrection) {
   expect_tensor(x23().var(), kFloat32, {}, {17.366666793823242});
   expect_tensor(var(with_gaps(x23())), kFloat32, {}, {17.366666793823242});
   expect_tensor(tensor({3.f}).var(), kFloat32, {}, {kNaN});  // n - correction = 0
-  expect_tensor(tensor({3.f}).var(0), kFloat32, {}, {0});
+  expect_tensor(tensor({3.f}).var(false), kFloat32, {}, {0});
+  // libtorch's method spellings: one int is a dim, a bool is unbiased (correction 1 or 0).
+  expect_tensor(v.var(0), kFloat64, {4}, {0.5, 4.5, 0.5, 8}, 1e-12);
+  expect_tensor(v.var(false), kFloat64, {}, {5.484375}, 1e-12);
+  expect_tensor(v.std(1), kFloat64, {2}, {2.6457513110645907, 2.0615528128088303}, 1e-12);
+  expect_tensor(tensor({3.f}).var(0), kFloat32, {}, {kNaN});
+  auto [var1, mean1] = var_mean(v, {1}, 0);
+  expect_tensor(var1, kFloat64, {2}, {5.25, 3.1875}, 1e-12);
+  expect_tensor(mean1, kFloat64, {2}, {3.5, 1.25}, 1e-12);
+  auto [std_all, mean_all] = std_mean(v);
+  expect_tensor(std_all, kFloat64, {}, {2.5035688811888406}, 1e-12);
+  expect_tensor(mean_all, kFloat64, {}, {2.375}, 1e-12);
+  auto [var_kept, mean_kept] = var_mean(v, {0}, 1, true);
+  expect_tensor(var_kept, kFloat64, {1, 4}, {0.5, 4.5, 0.5, 8}, 1e-12);
+  expect_tensor(mean_kept, kFloat64, {1, 4}, {0.5, 0.5, 3.5, 5}, 1e-12);
   EXPECT_THROW_MSG(tensor({1, 2}, kInt32).var(), TypeError, "int32");
 }
 

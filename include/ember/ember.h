@@ -10,6 +10,7 @@
 #include "ember/indexing.h"
 #include "ember/io.h"
 #include "ember/nn.h"
+#include "ember/nn_ops.h"
 #include "ember/ops.h"
 #include "ember/optim.h"
 #include "ember/options.h"

@@ -76,6 +76,11 @@ Tensor var(const Tensor& x, const DimList& dims, int64_t correction = 1, bool ke
 Tensor std(const Tensor& x, int64_t correction = 1);
 Tensor std(const Tensor& x, int64_t dim, int64_t correction, bool keepdim = false);
 Tensor std(const Tensor& x, const DimList& dims, int64_t correction = 1, bool keepdim = false);
+// (variance, mean) in one call, as libtorch's var_mean / std_mean.
+std::tuple<Tensor, Tensor> var_mean(const Tensor& x, int64_t correction = 1);
+std::tuple<Tensor, Tensor> var_mean(const Tensor& x, const DimList& dims, int64_t correction = 1, bool keepdim = false);
+std::tuple<Tensor, Tensor> std_mean(const Tensor& x, int64_t correction = 1);
+std::tuple<Tensor, Tensor> std_mean(const Tensor& x, const DimList& dims, int64_t correction = 1, bool keepdim = false);
 Tensor norm(const Tensor& x, const Scalar& p = 2, const DimList& dims = {}, bool keepdim = false);
 inline Tensor norm(const Tensor& x, const Scalar& p, int64_t dim, bool keepdim = false) {
   return norm(x, p, DimList{dim}, keepdim);

@@ -202,10 +202,15 @@ class Tensor {
   Tensor all(int64_t dim, bool keepdim = false) const;
   Tensor any() const;
   Tensor any(int64_t dim, bool keepdim = false) const;
-  Tensor var(int64_t correction = 1) const;
+  // As libtorch's methods: var() and var(unbiased) reduce everything, var(int dim) one dim
+  // (t.var(0) is dim 0, not correction 0); correction 1 is unbiased, 0 biased. An int64_t
+  // variable alone is ambiguous, as in libtorch: write var(DimList{d}) or var(d, correction).
+  Tensor var(bool unbiased = true) const;
+  Tensor var(int dim) const { return var(DimList{dim}); }
   Tensor var(int64_t dim, int64_t correction, bool keepdim = false) const;
   Tensor var(const DimList& dims, int64_t correction = 1, bool keepdim = false) const;
-  Tensor std(int64_t correction = 1) const;
+  Tensor std(bool unbiased = true) const;
+  Tensor std(int dim) const { return std(DimList{dim}); }
   Tensor std(int64_t dim, int64_t correction, bool keepdim = false) const;
   Tensor std(const DimList& dims, int64_t correction = 1, bool keepdim = false) const;
   Tensor norm(const Scalar& p = 2, const DimList& dims = {}, bool keepdim = false) const;

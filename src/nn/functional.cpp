@@ -141,6 +141,54 @@ Tensor embedding(const Tensor& indices, const Tensor& weight) {
   return index_select(weight, 0, indices.reshape({-1})).view(out_shape);
 }
 
+// ---- The forms with options objects.
+
+Tensor relu(Tensor x, const ReLUFuncOptions& options) { return options.inplace() ? x.relu_() : ember::relu(x); }
+
+Tensor gelu(const Tensor& x, const GELUFuncOptions& options) { return gelu(x, options.approximate()); }
+
+Tensor softmax(const Tensor& x, const SoftmaxFuncOptions& options) {
+  return ember::softmax(options.dtype() ? x.to(*options.dtype()) : x, options.dim());
+}
+
+Tensor log_softmax(const Tensor& x, const LogSoftmaxFuncOptions& options) {
+  return ember::log_softmax(options.dtype() ? x.to(*options.dtype()) : x, options.dim());
+}
+
+Tensor dropout(Tensor x, const DropoutFuncOptions& options) {
+  Tensor output = dropout(x, options.p(), options.training());
+  // In place: the input takes the result (autograd records the copy, so gradients are
+  // PyTorch's), though this does not save the memory PyTorch's in-place kernel saves.
+  if (options.inplace() && options.training() && options.p() > 0) return x.copy_(output);
+  return output;
+}
+
+Tensor layer_norm(const Tensor& x, const LayerNormFuncOptions& options) {
+  return layer_norm(x, Shape(options.normalized_shape()), options.weight(), options.bias(), options.eps());
+}
+
+Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
+                  const BatchNormFuncOptions& options) {
+  EMBER_CHECK(options.momentum().has_value(), ValueError,
+              "batch_norm: momentum None (a cumulative average) needs the module nn::BatchNorm1d, which counts "
+              "the batches; give F::batch_norm a number");
+  return batch_norm(x, running_mean, running_var, options.weight(), options.bias(), options.training(),
+                    *options.momentum(), options.eps());
+}
+
+Tensor embedding(const Tensor& indices, const Tensor& weight, const EmbeddingFuncOptions& options) {
+  Tensor output = embedding(indices, weight);
+  if (!options.padding_idx()) return output;
+  int64_t padding_idx = *options.padding_idx();
+  const int64_t rows = weight.size(0);
+  EMBER_CHECK(padding_idx < rows && padding_idx >= -rows, IndexError,
+              "embedding: padding_idx {} must be within num_embeddings ({})", padding_idx, rows);
+  if (padding_idx < 0) padding_idx += rows;
+  // Lookups of padding_idx pass no gradient to its row, as in PyTorch.
+  Tensor keep = indices.ne(padding_idx).unsqueeze(-1);
+  return where(keep, output, output.detach());
+}
+
 }  // namespace functional
 }  // namespace nn
 }  // namespace ember

@@ -1,6 +1,7 @@
 // nn::functional, the losses: regression losses, the negative log-likelihood family
-// (cross_entropy = log_softmax + nll_loss, with ignore_index and label smoothing) and binary
-// cross-entropy. Composed from differentiable ops with PyTorch's formulas.
+// (cross_entropy = log_softmax + nll_loss, with class weights, ignore_index and label smoothing)
+// and binary cross-entropy. Composed from differentiable ops with PyTorch's formulas. The forms
+// with options objects are the implementations; the string forms name the op in their errors.
 #include <cmath>
 
 #include "autograd/formulas.h"
@@ -16,25 +17,30 @@ namespace functional {
 
 namespace {
 
-enum class Reduction { None, Mean, Sum };
-
-Reduction parse_reduction(const std::string& reduction, const char* op) {
-  if (reduction == "mean") return Reduction::Mean;
-  if (reduction == "sum") return Reduction::Sum;
-  if (reduction == "none") return Reduction::None;
+LossReduction reduction_named(const std::string& reduction, const char* op) {
+  if (reduction == "mean") return kMean;
+  if (reduction == "sum") return kSum;
+  if (reduction == "none") return kNone;
   EMBER_FAIL(ValueError, "{}: {} is not a valid value for reduction (expected 'mean', 'sum' or 'none')", op, reduction);
 }
 
-Tensor reduce(const Tensor& loss, Reduction r) {
-  switch (r) {
+Tensor reduce(const Tensor& loss, const LossReduction& r) {
+  switch (r.kind()) {
     case Reduction::Mean:
       return loss.mean();
     case Reduction::Sum:
       return loss.sum();
-    case Reduction::None:
-      break;
+    default:
+      return loss;
   }
-  return loss;
+}
+
+// A class weight is one floating entry per class, or undefined.
+void check_class_weight(const Tensor& weight, int64_t classes, const char* op) {
+  if (!weight.defined()) return;
+  EMBER_CHECK(weight.dim() == 1 && weight.size(0) == classes, ShapeError,
+              "{}: weight of shape {} must have one entry per class ({})", op, weight.sizes(), classes);
+  EMBER_CHECK(weight.is_floating_point(), TypeError, "{}: expected a floating weight, got {}", op, weight.dtype());
 }
 
 void check_same_shape(const Tensor& input, const Tensor& target, const char* op) {
@@ -81,23 +87,27 @@ ClassTargets scan_class_indices(const Tensor& target, int64_t classes, int64_t i
   return {kept, kept < n};
 }
 
-// log_probs (N, C) and int64 target (N): the per-sample losses -log_probs[i, target[i]], 0 for
-// ignored samples, and the smoothing term -sum_c log_probs[i, c] when smoothing. Returns the
-// reduced loss (1 - s) * nll + s / C * smooth, with "mean" dividing by the kept samples.
-// `targets` is what scan_class_indices found in target.
-Tensor nll_rows(const Tensor& log_probs, const Tensor& target, const ClassTargets& targets, Reduction r,
-                int64_t ignore_index, double smoothing, const Shape& none_shape) {
+// log_probs (N, C) and int64 target (N): the per-sample losses -w[target[i]] log_probs[i, target[i]],
+// 0 for ignored samples, and the smoothing term -sum_c w[c] log_probs[i, c] when smoothing (w is
+// the class weight, or 1). Returns the reduced loss (1 - s) * nll + s / C * smooth, with "mean"
+// dividing by the kept samples' total weight. `targets` is what scan_class_indices found in target.
+Tensor nll_rows(const Tensor& log_probs, const Tensor& target, const ClassTargets& targets, Reduction::Reduction r,
+                int64_t ignore_index, double smoothing, const Tensor& weight, const Shape& none_shape) {
   int64_t classes = log_probs.size(1);
   Tensor keep = targets.any_ignored ? (target != ignore_index).unsqueeze(1) : Tensor();  // (N, 1)
   Tensor index = targets.any_ignored ? where(keep.squeeze(1), target, Scalar(0)) : target;
   // Rows stay (N, 1) and the minus sign joins the reduction's scale: the common case (mean,
-  // nothing ignored) is gather, sum and one multiply.
+  // nothing ignored, no weight) is gather, sum and one multiply.
   Tensor picked = log_probs.gather(1, index.unsqueeze(1));
-  Tensor row_sums = smoothing > 0 ? log_probs.sum(1, true) : Tensor();
+  Tensor row_sums;
+  if (smoothing > 0) row_sums = (weight.defined() ? log_probs * weight.unsqueeze(0) : log_probs).sum(1, true);
+  Tensor row_weights = weight.defined() ? weight.index_select(0, index).unsqueeze(1) : Tensor();  // (N, 1)
+  if (row_weights.defined()) picked = picked * row_weights;
   if (targets.any_ignored) {
     Tensor keep_f = keep.to(log_probs.dtype());
     picked = picked * keep_f;
     if (row_sums.defined()) row_sums = row_sums * keep_f;
+    if (row_weights.defined()) row_weights = row_weights * keep_f;
   }
   auto negated_reduction = [&](const Tensor& rows) -> Tensor {
     switch (r) {
@@ -105,9 +115,11 @@ Tensor nll_rows(const Tensor& log_probs, const Tensor& target, const ClassTarget
         return (-rows).reshape(none_shape);
       case Reduction::Sum:
         return rows.sum() * -1.0;
-      case Reduction::Mean:
+      default:
         break;
     }
+    // A total weight of 0 gives PyTorch's 0 / 0 = nan.
+    if (row_weights.defined()) return -rows.sum() / row_weights.sum();
     // All ignored: PyTorch's 0 / 0 = nan, but with zero (not nan) gradients.
     if (targets.kept == 0) return rows.sum() * -1.0 + std::nan("");
     return rows.sum() * (-1.0 / static_cast<double>(targets.kept));
@@ -163,63 +175,84 @@ void check_class_target_shape(const Tensor& input, const Tensor& target, const c
 
 }  // namespace
 
-Tensor mse_loss(const Tensor& input, const Tensor& target, const std::string& reduction) {
-  Reduction r = parse_reduction(reduction, "mse_loss");
-  return reduce((input - target).square(), r);
+Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOptions& options) {
+  return reduce((input - target).square(), options.reduction());
 }
 
-Tensor l1_loss(const Tensor& input, const Tensor& target, const std::string& reduction) {
-  Reduction r = parse_reduction(reduction, "l1_loss");
-  return reduce((input - target).abs(), r);
+Tensor l1_loss(const Tensor& input, const Tensor& target, const L1LossFuncOptions& options) {
+  return reduce((input - target).abs(), options.reduction());
 }
 
-Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const std::string& reduction, double beta) {
-  Reduction r = parse_reduction(reduction, "smooth_l1_loss");
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options) {
+  const double beta = options.beta();
   EMBER_CHECK(beta >= 0, ValueError, "smooth_l1_loss: beta must be non-negative, got {}", beta);
   Tensor diff = (input - target).abs();
-  if (beta == 0) return reduce(diff, r);
-  return reduce(where(diff < beta, diff.square() * (0.5 / beta), diff - 0.5 * beta), r);
+  if (beta == 0) return reduce(diff, options.reduction());
+  return reduce(where(diff < beta, diff.square() * (0.5 / beta), diff - 0.5 * beta), options.reduction());
 }
 
-Tensor nll_loss(const Tensor& log_probs, const Tensor& target, const std::string& reduction, int64_t ignore_index) {
-  Reduction r = parse_reduction(reduction, "nll_loss");
-  check_floating(log_probs, "nll_loss", "input");
-  check_class_target_shape(log_probs, target, "nll_loss");
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options, double beta) {
+  EMBER_CHECK(options.beta() == 1.0 || options.beta() == beta, ValueError,
+              "smooth_l1_loss: beta given twice, {} in the options and {} as an argument", options.beta(), beta);
+  return smooth_l1_loss(input, target, SmoothL1LossFuncOptions(options).beta(beta));
+}
+
+Tensor huber_loss(const Tensor& input, const Tensor& target, const HuberLossFuncOptions& options) {
+  const double delta = options.delta();
+  EMBER_CHECK(delta > 0, ValueError, "huber_loss: delta must be positive, got {}", delta);
+  Tensor diff = (input - target).abs();
+  return reduce(where(diff < delta, diff.square() * 0.5, (diff - 0.5 * delta) * delta), options.reduction());
+}
+
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, const NLLLossFuncOptions& options) {
+  const char* op = "nll_loss";
+  check_floating(log_probs, op, "input");
+  check_class_target_shape(log_probs, target, op);
   int64_t classes = log_probs.size(log_probs.dim() == 1 ? 0 : 1);
-  ClassTargets targets = scan_class_indices(target, classes, ignore_index, "nll_loss");
-  return nll_rows(class_rows(log_probs), target.reshape({-1}), targets, r, ignore_index, 0.0, target.sizes());
+  check_class_weight(options.weight(), classes, op);
+  ClassTargets targets = scan_class_indices(target, classes, options.ignore_index(), op);
+  return nll_rows(class_rows(log_probs), target.reshape({-1}), targets, options.reduction().kind(),
+                  options.ignore_index(), 0.0, options.weight(), target.sizes());
 }
 
-Tensor cross_entropy(const Tensor& logits, const Tensor& target, const std::string& reduction, int64_t ignore_index,
-                     double label_smoothing) {
+Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntropyFuncOptions& options) {
   const char* op = "cross_entropy";
-  Reduction r = parse_reduction(reduction, op);
+  const double label_smoothing = options.label_smoothing();
+  const Reduction::Reduction r = options.reduction().kind();
   check_floating(logits, op, "input");
   EMBER_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, ValueError,
               "cross_entropy: label_smoothing must be between 0.0 and 1.0, got {}", label_smoothing);
   EMBER_CHECK(logits.dim() >= 1, ShapeError, "cross_entropy: input must have a class dim, got shape {}",
               logits.sizes());
   int64_t class_dim = logits.dim() == 1 ? 0 : 1;
+  const Tensor& weight = options.weight();
+  check_class_weight(weight, logits.size(class_dim), op);
   if (target.is_floating_point()) {
-    // Class probabilities: -sum_c target_c * log_softmax(logits)_c per sample.
+    // Class probabilities: -sum_c w_c target_c log_softmax(logits)_c per sample; "mean" divides
+    // by the number of samples, weighted or not (PyTorch's).
     check_same_shape(logits, target, op);
     auto classes = static_cast<double>(logits.size(class_dim));
     Tensor probs = label_smoothing > 0 ? target * (1.0 - label_smoothing) + label_smoothing / classes : target;
+    if (weight.defined()) {
+      Shape along_classes(static_cast<size_t>(logits.dim()), 1);
+      along_classes[static_cast<size_t>(class_dim)] = weight.size(0);
+      probs = probs * weight.reshape(along_classes);
+    }
     Tensor loss = -(ember::log_softmax(logits, class_dim) * probs).sum(class_dim);
-    return reduce(loss, r);
+    return reduce(loss, options.reduction());
   }
   check_class_target_shape(logits, target, op);
-  ClassTargets targets = scan_class_indices(target, logits.size(class_dim), ignore_index, op);
-  if (logits.dim() == 2 && label_smoothing == 0 && r != Reduction::None && logits.size(0) > 0 && !targets.any_ignored)
+  ClassTargets targets = scan_class_indices(target, logits.size(class_dim), options.ignore_index(), op);
+  if (logits.dim() == 2 && label_smoothing == 0 && r != Reduction::None && logits.size(0) > 0 && !targets.any_ignored &&
+      !weight.defined())
     return fused_cross_entropy(logits, target, r == Reduction::Mean);
   Tensor rows = class_rows(logits);
-  return nll_rows(ember::log_softmax(rows, 1), target.reshape({-1}), targets, r, ignore_index, label_smoothing,
-                  target.sizes());
+  return nll_rows(ember::log_softmax(rows, 1), target.reshape({-1}), targets, r, options.ignore_index(),
+                  label_smoothing, weight, target.sizes());
 }
 
-Tensor binary_cross_entropy(const Tensor& p, const Tensor& target, const std::string& reduction) {
+Tensor binary_cross_entropy(const Tensor& p, const Tensor& target, const BinaryCrossEntropyFuncOptions& options) {
   const char* op = "binary_cross_entropy";
-  Reduction r = parse_reduction(reduction, op);
   check_floating(p, op, "input");
   check_same_shape(p, target, op);
   if (p.numel() > 0) {
@@ -233,17 +266,68 @@ Tensor binary_cross_entropy(const Tensor& p, const Tensor& target, const std::st
     return where(positive, where(positive, x, Scalar(1)).log(), Scalar(-100)).clamp_min(-100);
   };
   Tensor loss = -(target * clamped_log(p) + (1 - target) * clamped_log(1 - p));
-  return reduce(loss, r);
+  if (options.weight().defined()) loss = loss * options.weight();
+  return reduce(loss, options.reduction());
 }
 
-Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target, const std::string& reduction) {
+Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target,
+                                        const BinaryCrossEntropyWithLogitsFuncOptions& options) {
   const char* op = "binary_cross_entropy_with_logits";
-  Reduction r = parse_reduction(reduction, op);
   check_floating(logits, op, "input");
   check_same_shape(logits, target, op);
   // (1 - t) x + softplus(-x) = (1 - t) x - log(sigmoid(x)): stable for any x, and its
-  // gradient is sigmoid(x) - t everywhere (also at x = 0).
-  return reduce((1 - target) * logits + softplus(-logits), r);
+  // gradient is sigmoid(x) - t everywhere (also at x = 0). pos_weight p scales the positive
+  // term: (1 - t) x + (1 + (p - 1) t) softplus(-x).
+  Tensor softplus_term = softplus(-logits);
+  if (options.pos_weight().defined()) softplus_term = softplus_term * ((options.pos_weight() - 1) * target + 1);
+  Tensor loss = (1 - target) * logits + softplus_term;
+  if (options.weight().defined()) loss = loss * options.weight();
+  return reduce(loss, options.reduction());
+}
+
+// ---- ember's forms: the reduction as a string, named in its error.
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, const std::string& reduction) {
+  return mse_loss(input, target, MSELossFuncOptions().reduction(reduction_named(reduction, "mse_loss")));
+}
+
+Tensor l1_loss(const Tensor& input, const Tensor& target, const std::string& reduction) {
+  return l1_loss(input, target, L1LossFuncOptions().reduction(reduction_named(reduction, "l1_loss")));
+}
+
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const std::string& reduction, double beta) {
+  return smooth_l1_loss(input, target,
+                        SmoothL1LossFuncOptions().reduction(reduction_named(reduction, "smooth_l1_loss")).beta(beta));
+}
+
+Tensor huber_loss(const Tensor& input, const Tensor& target, const std::string& reduction, double delta) {
+  return huber_loss(input, target,
+                    HuberLossFuncOptions().reduction(reduction_named(reduction, "huber_loss")).delta(delta));
+}
+
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, const std::string& reduction, int64_t ignore_index) {
+  return nll_loss(log_probs, target,
+                  NLLLossFuncOptions().reduction(reduction_named(reduction, "nll_loss")).ignore_index(ignore_index));
+}
+
+Tensor cross_entropy(const Tensor& logits, const Tensor& target, const std::string& reduction, int64_t ignore_index,
+                     double label_smoothing) {
+  return cross_entropy(logits, target,
+                       CrossEntropyFuncOptions()
+                           .reduction(reduction_named(reduction, "cross_entropy"))
+                           .ignore_index(ignore_index)
+                           .label_smoothing(label_smoothing));
+}
+
+Tensor binary_cross_entropy(const Tensor& p, const Tensor& target, const std::string& reduction) {
+  return binary_cross_entropy(
+      p, target, BinaryCrossEntropyFuncOptions().reduction(reduction_named(reduction, "binary_cross_entropy")));
+}
+
+Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target, const std::string& reduction) {
+  return binary_cross_entropy_with_logits(logits, target,
+                                          BinaryCrossEntropyWithLogitsFuncOptions().reduction(
+                                              reduction_named(reduction, "binary_cross_entropy_with_logits")));
 }
 
 }  // namespace functional

@@ -51,7 +51,8 @@ std::string LinearImpl::extra_repr() const {
 
 // ---- Activations
 
-Tensor ReLUImpl::forward(const Tensor& input) { return F::relu(input); }
+Tensor ReLUImpl::forward(Tensor input) { return options.inplace() ? input.relu_() : F::relu(input); }
+std::string ReLUImpl::extra_repr() const { return options.inplace() ? "inplace=True" : ""; }
 Tensor SiLUImpl::forward(const Tensor& input) { return F::silu(input); }
 Tensor TanhImpl::forward(const Tensor& input) { return F::tanh(input); }
 Tensor SigmoidImpl::forward(const Tensor& input) { return F::sigmoid(input); }
@@ -78,11 +79,7 @@ void DropoutImpl::reset() {
 }
 
 Tensor DropoutImpl::forward(Tensor input) {
-  Tensor output = F::dropout(input, options.p(), is_training());
-  // In place: the input takes the result (autograd records the copy, so gradients are
-  // PyTorch's), though this does not save the memory PyTorch's in-place kernel saves.
-  if (options.inplace() && is_training()) return input.copy_(output);
-  return output;
+  return F::dropout(input, F::DropoutFuncOptions().p(options.p()).training(is_training()).inplace(options.inplace()));
 }
 
 std::string DropoutImpl::extra_repr() const {
@@ -225,11 +222,7 @@ void EmbeddingImpl::reset_parameters() {
 }
 
 Tensor EmbeddingImpl::forward(const Tensor& input) {
-  Tensor output = F::embedding(input, weight);
-  if (!options.padding_idx()) return output;
-  // Lookups of padding_idx pass no gradient to its row, as in PyTorch.
-  Tensor keep = input.ne(*options.padding_idx()).unsqueeze(-1);
-  return where(keep, output, output.detach());
+  return F::embedding(input, weight, F::EmbeddingFuncOptions().padding_idx(options.padding_idx()));
 }
 
 std::string EmbeddingImpl::extra_repr() const {

@@ -34,10 +34,10 @@ Tensor Tensor::all() const { return ember::all(*this); }
 Tensor Tensor::all(int64_t dim, bool keepdim) const { return ember::all(*this, dim, keepdim); }
 Tensor Tensor::any() const { return ember::any(*this); }
 Tensor Tensor::any(int64_t dim, bool keepdim) const { return ember::any(*this, dim, keepdim); }
-Tensor Tensor::var(int64_t c) const { return ember::var(*this, c); }
+Tensor Tensor::var(bool unbiased) const { return ember::var(*this, unbiased ? 1 : 0); }
 Tensor Tensor::var(int64_t dim, int64_t c, bool keepdim) const { return ember::var(*this, dim, c, keepdim); }
 Tensor Tensor::var(const DimList& dims, int64_t c, bool keepdim) const { return ember::var(*this, dims, c, keepdim); }
-Tensor Tensor::std(int64_t c) const { return ember::std(*this, c); }
+Tensor Tensor::std(bool unbiased) const { return ember::std(*this, unbiased ? 1 : 0); }
 Tensor Tensor::std(int64_t dim, int64_t c, bool keepdim) const { return ember::std(*this, dim, c, keepdim); }
 Tensor Tensor::std(const DimList& dims, int64_t c, bool keepdim) const { return ember::std(*this, dims, c, keepdim); }
 Tensor Tensor::norm(const Scalar& p, const DimList& dims, bool keepdim) const {

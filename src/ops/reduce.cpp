@@ -194,6 +194,15 @@ Tensor std(const Tensor& x, const DimList& dims, int64_t correction, bool keepdi
   return root(var_impl(x, dims, correction, keepdim, "std"), 2);
 }
 
+std::tuple<Tensor, Tensor> var_mean(const Tensor& x, int64_t correction) { return {var(x, correction), mean(x)}; }
+std::tuple<Tensor, Tensor> var_mean(const Tensor& x, const DimList& dims, int64_t correction, bool keepdim) {
+  return {var(x, dims, correction, keepdim), mean(x, dims, keepdim)};
+}
+std::tuple<Tensor, Tensor> std_mean(const Tensor& x, int64_t correction) { return {std(x, correction), mean(x)}; }
+std::tuple<Tensor, Tensor> std_mean(const Tensor& x, const DimList& dims, int64_t correction, bool keepdim) {
+  return {std(x, dims, correction, keepdim), mean(x, dims, keepdim)};
+}
+
 Tensor norm(const Tensor& x, const Scalar& p, const DimList& dims, bool keepdim) {
   check_defined(x, "norm");
   check_floating(x, "norm");

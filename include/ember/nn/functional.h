@@ -1,8 +1,14 @@
 // nn::functional (alias F): the stateless forms of the layers and the losses. Every function
-// is differentiable; losses take the reduction as "mean", "sum" or "none" (else ValueError).
+// is differentiable. Each function with arguments has two forms: ember's plain arguments (losses
+// take the reduction as "mean", "sum" or "none", else ValueError) and libtorch's options object:
+//   F::cross_entropy(x, y, "sum", /*ignore_index=*/0)
+//   F::cross_entropy(x, y, F::CrossEntropyFuncOptions().ignore_index(0).reduction(ember::kSum))
 #pragma once
 #include <string>
 
+#include "ember/nn/options/activation.h"
+#include "ember/nn/options/layers.h"
+#include "ember/nn/options/loss.h"
 #include "ember/ops.h"
 #include "ember/tensor.h"
 
@@ -49,6 +55,32 @@ Tensor binary_cross_entropy(const Tensor& p, const Tensor& target, const std::st
 // max(x, 0) - x * t + log(1 + exp(-|x|)): stable for any logits.
 Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target,
                                         const std::string& reduction = "mean");
+
+Tensor huber_loss(const Tensor& input, const Tensor& target, const std::string& reduction = "mean", double delta = 1.0);
+
+// ---- The forms with libtorch's options objects (nn/options/*.h).
+Tensor relu(Tensor x, const ReLUFuncOptions& options);
+Tensor gelu(const Tensor& x, const GELUFuncOptions& options);
+Tensor softmax(const Tensor& x, const SoftmaxFuncOptions& options);
+Tensor log_softmax(const Tensor& x, const LogSoftmaxFuncOptions& options);
+Tensor dropout(Tensor x, const DropoutFuncOptions& options);
+Tensor layer_norm(const Tensor& x, const LayerNormFuncOptions& options);
+Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
+                  const BatchNormFuncOptions& options);
+Tensor embedding(const Tensor& indices, const Tensor& weight, const EmbeddingFuncOptions& options);
+Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOptions& options);
+Tensor l1_loss(const Tensor& input, const Tensor& target, const L1LossFuncOptions& options);
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options);
+// libtorch 1.13's spelling, which takes beta here (and ignores options.beta(); ember throws
+// ValueError when options.beta() is set to another value).
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options, double beta);
+Tensor huber_loss(const Tensor& input, const Tensor& target, const HuberLossFuncOptions& options);
+// weight (C) scales each class's loss; "mean" then divides by the sum of the targets' weights.
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, const NLLLossFuncOptions& options);
+Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntropyFuncOptions& options);
+Tensor binary_cross_entropy(const Tensor& p, const Tensor& target, const BinaryCrossEntropyFuncOptions& options);
+Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target,
+                                        const BinaryCrossEntropyWithLogitsFuncOptions& options);
 
 }  // namespace functional
 namespace F = functional;

@@ -9,25 +9,20 @@
 #include <string>
 #include <vector>
 
-#include "ember/arg.h"
 #include "ember/nn/cloneable.h"
 #include "ember/nn/modules/functional.h"
+#include "ember/nn/modules/loss.h"
 #include "ember/nn/modules/moduledict.h"
 #include "ember/nn/modules/modulelist.h"
 #include "ember/nn/modules/parameterdict.h"
 #include "ember/nn/modules/parameterlist.h"
 #include "ember/nn/modules/sequential.h"
+#include "ember/nn/options/activation.h"
+#include "ember/nn/options/layers.h"
 #include "ember/nn/pimpl.h"
 
 namespace ember {
 namespace nn {
-
-struct LinearOptions {
-  LinearOptions(int64_t in_features, int64_t out_features) : in_features_(in_features), out_features_(out_features) {}
-  EMBER_ARG(int64_t, in_features);
-  EMBER_ARG(int64_t, out_features);
-  EMBER_ARG(bool, bias) = true;
-};
 
 // y = x W^T + b. weight (out, in) and bias (out) ~ U(-1/sqrt(in), 1/sqrt(in)), which is
 // PyTorch's kaiming_uniform_(a = sqrt(5)) and its bias bound. Without a bias, bias is undefined.
@@ -62,16 +57,21 @@ EMBER_MODULE(Identity);
     Tensor forward(const Tensor& input);            \
   };                                                \
   EMBER_MODULE(Name)
-EMBER_DECLARE_ACTIVATION(ReLU);
 EMBER_DECLARE_ACTIVATION(SiLU);
 EMBER_DECLARE_ACTIVATION(Tanh);
 EMBER_DECLARE_ACTIVATION(Sigmoid);
 #undef EMBER_DECLARE_ACTIVATION
 
-struct GELUOptions {
-  // "none" (exact, erf) or "tanh".
-  EMBER_ARG(std::string, approximate) = "none";
+class ReLUImpl : public Cloneable<ReLUImpl> {
+ public:
+  explicit ReLUImpl(const ReLUOptions& options = {}) : options(options) {}
+  void reset() override {}
+  Tensor forward(Tensor input);
+  std::string extra_repr() const override;
+
+  ReLUOptions options;
 };
+EMBER_MODULE(ReLU);
 
 class GELUImpl : public Cloneable<GELUImpl> {
  public:
@@ -83,13 +83,6 @@ class GELUImpl : public Cloneable<GELUImpl> {
   GELUOptions options;
 };
 EMBER_MODULE(GELU);
-
-// Softmax and LogSoftmax over one dim.
-struct SoftmaxOptions {
-  /* implicit */ SoftmaxOptions(int64_t dim) : dim_(dim) {}
-  EMBER_ARG(int64_t, dim);
-};
-using LogSoftmaxOptions = SoftmaxOptions;
 
 class SoftmaxImpl : public Cloneable<SoftmaxImpl> {
  public:
@@ -113,13 +106,6 @@ class LogSoftmaxImpl : public Cloneable<LogSoftmaxImpl> {
 };
 EMBER_MODULE(LogSoftmax);
 
-struct DropoutOptions {
-  /* implicit */ DropoutOptions(double p = 0.5) : p_(p) {}
-  EMBER_ARG(double, p);
-  // Zero the input itself (it must not need its values for a gradient).
-  EMBER_ARG(bool, inplace) = false;
-};
-
 // Zeroes elements with probability p and scales the rest by 1 / (1 - p), in training only.
 class DropoutImpl : public Cloneable<DropoutImpl> {
  public:
@@ -133,11 +119,6 @@ class DropoutImpl : public Cloneable<DropoutImpl> {
 };
 EMBER_MODULE(Dropout);
 
-struct FlattenOptions {
-  EMBER_ARG(int64_t, start_dim) = 1;
-  EMBER_ARG(int64_t, end_dim) = -1;
-};
-
 class FlattenImpl : public Cloneable<FlattenImpl> {
  public:
   explicit FlattenImpl(const FlattenOptions& options = {}) : options(options) {}
@@ -148,14 +129,6 @@ class FlattenImpl : public Cloneable<FlattenImpl> {
   FlattenOptions options;
 };
 EMBER_MODULE(Flatten);
-
-struct LayerNormOptions {
-  /* implicit */ LayerNormOptions(std::vector<int64_t> normalized_shape)
-      : normalized_shape_(std::move(normalized_shape)) {}
-  EMBER_ARG(std::vector<int64_t>, normalized_shape);
-  EMBER_ARG(double, eps) = 1e-5;
-  EMBER_ARG(bool, elementwise_affine) = true;
-};
 
 // Normalises over the trailing normalized_shape dims; weight ones, bias zeros.
 class LayerNormImpl : public Cloneable<LayerNormImpl> {
@@ -174,17 +147,6 @@ class LayerNormImpl : public Cloneable<LayerNormImpl> {
 };
 EMBER_MODULE(LayerNorm);
 
-struct BatchNormOptions {
-  /* implicit */ BatchNormOptions(int64_t num_features) : num_features_(num_features) {}
-  EMBER_ARG(int64_t, num_features);
-  EMBER_ARG(double, eps) = 1e-5;
-  // None: the running statistics are the cumulative average of every batch seen.
-  EMBER_ARG(std::optional<double>, momentum) = 0.1;
-  EMBER_ARG(bool, affine) = true;
-  EMBER_ARG(bool, track_running_stats) = true;
-};
-using BatchNorm1dOptions = BatchNormOptions;
-
 // Input (N, C) or (N, C, L). Training normalises with the batch statistics (biased variance)
 // and updates running_mean / running_var (unbiased) with momentum; eval uses the running ones.
 class BatchNorm1dImpl : public Cloneable<BatchNorm1dImpl> {
@@ -201,15 +163,6 @@ class BatchNorm1dImpl : public Cloneable<BatchNorm1dImpl> {
   Tensor weight, bias, running_mean, running_var, num_batches_tracked;
 };
 EMBER_MODULE(BatchNorm1d);
-
-struct EmbeddingOptions {
-  EmbeddingOptions(int64_t num_embeddings, int64_t embedding_dim)
-      : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim) {}
-  EMBER_ARG(int64_t, num_embeddings);
-  EMBER_ARG(int64_t, embedding_dim);
-  // The row of this index starts at zero and gets no gradient (negative counts from the end).
-  EMBER_ARG(std::optional<int64_t>, padding_idx) = std::nullopt;
-};
 
 // A lookup table: int64 indices of any shape -> (..., embedding_dim). weight ~ N(0, 1).
 class EmbeddingImpl : public Cloneable<EmbeddingImpl> {

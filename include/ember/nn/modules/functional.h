@@ -33,7 +33,15 @@ class FunctionalImpl : public Cloneable<FunctionalImpl> {
   Function function_;
 };
 
-EMBER_MODULE(Functional);
+// The holder, with the impl's function-pointer constructors spelled out: a template
+// constructor cannot take an overloaded name such as F::relu.
+class Functional : public ModuleHolder<FunctionalImpl> {
+ public:
+  using ModuleHolder<FunctionalImpl>::ModuleHolder;
+  using Impl [[maybe_unused]] = FunctionalImpl;
+  explicit Functional(Tensor (*function)(const Tensor&)) : ModuleHolder(std::make_shared<FunctionalImpl>(function)) {}
+  explicit Functional(Tensor (*function)(Tensor)) : ModuleHolder(std::make_shared<FunctionalImpl>(function)) {}
+};
 
 }  // namespace nn
 }  // namespace ember
