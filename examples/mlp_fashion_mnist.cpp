@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
     if (!cosine && args.str("schedule") != "constant") throw ValueError("--schedule must be cosine or constant");
     optim::CosineAnnealingLR schedule(optimizer, std::max(epochs, 1));
     std::cout << model << "\n"
-              << "train " << train_set->size() << " images, test " << test_set->size() << ", device " << device.str()
+              << "train " << *train_set->size() << " images, test " << *test_set->size() << ", device " << device.str()
               << ", " << get_num_threads() << " threads\n";
 
     std::ofstream metrics;

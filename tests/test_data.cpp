@@ -246,19 +246,21 @@ class MnistFiles : public ::testing::Test {
   ember_test::TempDir dir_{"ember_data_"};
 };
 
-void expect_test_set(const data::datasets::MNIST& ds) {
-  EXPECT_EQ(ds.size(), 3);
+void expect_test_set(data::datasets::MNIST ds) {
+  EXPECT_EQ(ds.size(), std::optional<size_t>(3));
   EXPECT_EQ(ds.images().sizes(), Shape({3, 1, 4, 5}));
   EXPECT_EQ(ds.images().dtype(), kFloat32);
   std::vector<float> pixels = ds.images().to_vector<float>();
   for (int i = 0; i < 59; ++i) EXPECT_EQ(pixels[i], static_cast<float>(i) / 255.0f) << i;
   EXPECT_EQ(pixels[59], 1.0f);
   expect_tensor(ds.targets(), kInt64, {3}, {7, 8, 9});
-  EXPECT_EQ(ds.get(1)[0].sizes(), Shape({1, 4, 5}));
-  EXPECT_EQ(ds.get(1)[0].to_vector<float>()[0], 20.0f / 255.0f);
-  expect_tensor(ds.get(1)[1], kInt64, {}, {8});
-  EXPECT_EQ(ds.get_batch({2, 0})[0].sizes(), Shape({2, 1, 4, 5}));
-  expect_tensor(ds.get_batch({2, 0})[1], kInt64, {2}, {9, 7});
+  EXPECT_EQ(ds.get(1).data.sizes(), Shape({1, 4, 5}));
+  EXPECT_EQ(ds.get(1).data.to_vector<float>()[0], 20.0f / 255.0f);
+  expect_tensor(ds.get(1).target, kInt64, {}, {8});
+  data::Example<> batch = data::transforms::Stack<>().apply_batch(ds.get_batch({2, 0}));
+  EXPECT_EQ(batch.data.sizes(), Shape({2, 1, 4, 5}));
+  expect_tensor(batch.target, kInt64, {2}, {9, 7});
+  EXPECT_THROW_MSG(ds.get(3), IndexError, "MNIST: index 3 is out of range for 3 examples");
 }
 
 }  // namespace
@@ -268,12 +270,39 @@ TEST_F(MnistFiles, PlainAndGzipped) {
   write_set("t10k", true);
   expect_test_set(data::datasets::MNIST(root()));
   expect_test_set(data::datasets::FashionMNIST(root(), /*train=*/false));
+  expect_test_set(data::datasets::MNIST(root(), data::datasets::MNIST::Mode::kTest));
   EXPECT_FALSE(data::datasets::MNIST(root(), false).is_train());
+  EXPECT_TRUE(data::datasets::MNIST(root()).is_train());
   // With both present the plain file wins: make the gzipped labels differ.
   write("train-labels-idx1-ubyte.gz", gzip_stored(idx_bytes(2049, {3}, {1, 1, 1})));
   expect_tensor(data::datasets::MNIST(root()).targets(), kInt64, {3}, {7, 8, 9});
   data::DataLoader loader(data::datasets::MNIST(root()), data::DataLoaderOptions(2).shuffle(true));
   for (auto& batch : loader) EXPECT_EQ(batch[0].sizes(), Shape({batch[1].size(0), 1, 4, 5}));
+}
+
+// libtorch's pipeline on MNIST: normalised, stacked and batched by make_data_loader.
+TEST_F(MnistFiles, MapNormalizeStackAndMakeDataLoader) {
+  write_set("t10k", false);
+  using data::datasets::MNIST;
+  auto dataset = MNIST(root(), MNIST::Mode::kTest)
+                     .map(data::transforms::Normalize<>(0.1307, 0.3081))
+                     .map(data::transforms::Stack<>());
+  EXPECT_EQ(dataset.size().value(), 3u);
+  auto loader = data::make_data_loader<data::samplers::SequentialSampler>(
+      std::move(dataset), data::DataLoaderOptions().batch_size(2).workers(1));
+  MNIST plain(root(), false);
+  std::vector<int64_t> sizes;
+  for (auto& batch : *loader) {
+    const int64_t first = static_cast<int64_t>(sizes.size()) * 2;
+    sizes.push_back(batch.data.size(0));
+    Tensor expected = (plain.images().narrow(0, first, batch.data.size(0)) - 0.1307f) / 0.3081f;
+    EXPECT_TRUE(allclose(batch.data, expected));
+    EXPECT_TRUE(batch.target.equal(plain.targets().narrow(0, first, batch.data.size(0))));
+  }
+  EXPECT_EQ(sizes, std::vector<int64_t>({2, 1}));
+  // ember's DataLoader takes it too (batches gathered from its tensors).
+  data::DataLoader ember_loader(std::make_shared<MNIST>(plain), data::DataLoaderOptions(3));
+  for (auto& batch : ember_loader) EXPECT_TRUE(batch[0].equal(plain.images()));
 }
 
 TEST_F(MnistFiles, MissingFiles) {
@@ -394,9 +423,9 @@ TEST(FashionMNIST, RealFiles) {
     std::cout << (train ? "train" : "test") << " set loaded in "
               << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s\n";
     const int64_t n = train ? 60000 : 10000;
-    EXPECT_EQ(ds.size(), n);
+    EXPECT_EQ(ds.size().value(), static_cast<size_t>(n));
     EXPECT_EQ(ds.images().sizes(), Shape({n, 1, 28, 28}));
-    EXPECT_EQ(ds.get(0)[0].sizes(), Shape({1, 28, 28}));
+    EXPECT_EQ(ds.get(0).data.sizes(), Shape({1, 28, 28}));
     EXPECT_EQ(ds.images().min().item<float>(), 0.0f);
     EXPECT_EQ(ds.images().max().item<float>(), 1.0f);
     std::vector<int64_t> counts(10, 0);

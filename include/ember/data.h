@@ -1,4 +1,6 @@
-// Data loading: TensorDataset, DataLoader and the MNIST / Fashion-MNIST readers (docs/api.md section 8).
+// Data loading: ember's TensorDataset and DataLoader, libtorch's pipeline (Example, datasets::Dataset,
+// map, transforms, samplers, make_data_loader: data/*.h) and the MNIST / Fashion-MNIST readers
+// (docs/api.md section 8).
 // A Dataset maps an index to one example (a tuple of tensors); a DataLoader walks a dataset in
 // batches, optionally shuffled, with a background thread preparing the next batch.
 #pragma once
@@ -6,11 +8,21 @@
 #include <exception>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "ember/data/dataloader.h"
+#include "ember/data/dataloader_options.h"
+#include "ember/data/datasets/base.h"
+#include "ember/data/datasets/map.h"
+#include "ember/data/datasets/tensor.h"
+#include "ember/data/example.h"
+#include "ember/data/samplers.h"
+#include "ember/data/transforms.h"
+#include "ember/error.h"
 #include "ember/tensor.h"
 
 namespace ember {
@@ -48,50 +60,82 @@ class TensorDataset : public Dataset {
   int64_t size_ = 0;
 };
 
-// Chainable, libtorch style: DataLoaderOptions().batch_size(64).shuffle(true).seed(1).
-class DataLoaderOptions {
+namespace datasets {
+
+// The MNIST IDX files in `root`: {train,t10k}-images-idx3-ubyte and -labels-idx1-ubyte, each
+// plain or gzipped (.gz). As libtorch's: images() is float32 (N, 1, rows, cols) in [0, 1],
+// targets() int64 (N); get(i) is the Example {image (1, rows, cols), 0-dim int64 target}.
+class MNIST : public Dataset<MNIST> {
  public:
-  DataLoaderOptions() = default;
-  explicit DataLoaderOptions(int64_t batch_size) : batch_size_(batch_size) {}
+  enum class Mode { kTrain, kTest };
 
-  DataLoaderOptions& batch_size(int64_t n) {
-    batch_size_ = n;
-    return *this;
-  }
-  // A fresh permutation of the dataset each epoch.
-  DataLoaderOptions& shuffle(bool on) {
-    shuffle_ = on;
-    return *this;
-  }
-  // Drops the last batch when it would be smaller than batch_size.
-  DataLoaderOptions& drop_last(bool on) {
-    drop_last_ = on;
-    return *this;
-  }
-  // Seeds the shuffling: the same seed gives the same sequence of epochs on every machine.
-  DataLoaderOptions& seed(uint64_t s) {
-    seed_ = s;
-    return *this;
-  }
-  // With false, batches are made on the caller's thread when dereferenced (no background thread).
-  DataLoaderOptions& prefetch(bool on) {
-    prefetch_ = on;
-    return *this;
-  }
+  explicit MNIST(const std::string& root, Mode mode = Mode::kTrain);
+  MNIST(const std::string& root, bool train);
 
-  int64_t batch_size() const { return batch_size_; }
-  bool shuffle() const { return shuffle_; }
-  bool drop_last() const { return drop_last_; }
-  uint64_t seed() const { return seed_; }
-  bool prefetch() const { return prefetch_; }
+  Example<> get(size_t index) override;
+  std::optional<size_t> size() const override { return static_cast<size_t>(images_.size(0)); }
+  bool is_train() const noexcept { return train_; }
+  const Tensor& images() const { return images_; }
+  const Tensor& targets() const { return targets_; }
+
+ protected:
+  // `name` prefixes error messages; `hint` is appended to the missing-file message.
+  MNIST(const std::string& root, bool train, const char* name, const char* hint);
 
  private:
-  int64_t batch_size_ = 1;
-  bool shuffle_ = false;
-  bool drop_last_ = false;
-  uint64_t seed_ = 0;
-  bool prefetch_ = true;
+  Tensor images_, targets_;
+  bool train_;
+  const char* name_;
 };
+
+// Zalando's Fashion-MNIST: the same IDX format and file names as MNIST.
+class FashionMNIST : public MNIST {
+ public:
+  explicit FashionMNIST(const std::string& root, Mode mode = Mode::kTrain);
+  FashionMNIST(const std::string& root, bool train);
+};
+
+}  // namespace datasets
+
+namespace detail {
+
+// Whether D is a libtorch-style data set of Example<>s (datasets::Dataset<Self>).
+template <typename D, typename = void>
+struct is_example_dataset : std::false_type {};
+template <typename D>
+struct is_example_dataset<D, std::void_t<typename D::ExampleType>> : std::is_same<typename D::ExampleType, Example<>> {
+};
+
+// A libtorch-style data set seen as ember's: example i is {data, target}.
+template <typename D>
+class ExampleDatasetAdapter final : public Dataset {
+ public:
+  explicit ExampleDatasetAdapter(std::shared_ptr<D> dataset) : dataset_(std::move(dataset)) {}
+  int64_t size() const override {
+    std::optional<size_t> n = dataset_->size();
+    if (!n) throw ValueError("DataLoader: the dataset has no size");
+    return static_cast<int64_t>(*n);
+  }
+  std::vector<Tensor> get(int64_t index) const override {
+    Example<> example = dataset_->get(static_cast<size_t>(index));
+    return {std::move(example.data), std::move(example.target)};
+  }
+
+ private:
+  std::shared_ptr<D> dataset_;
+};
+
+// MNIST's tensors as a TensorDataset (batches by index_select), other data sets adapted.
+template <typename D>
+std::shared_ptr<const Dataset> as_ember_dataset(std::shared_ptr<D> dataset) {
+  if (!dataset) return nullptr;
+  if constexpr (std::is_base_of<datasets::MNIST, D>::value)
+    return std::make_shared<TensorDataset>(dataset->images(), dataset->targets());
+  else
+    return std::make_shared<ExampleDatasetAdapter<D>>(std::move(dataset));
+}
+
+}  // namespace detail
 
 namespace detail {
 class LoaderEpoch;  // one pass over the dataset and its prefetch thread (src/data/dataloader.cpp)
@@ -139,6 +183,14 @@ class DataLoader {
   template <typename D, std::enable_if_t<std::is_base_of<Dataset, std::decay_t<D>>::value, int> = 0>
   explicit DataLoader(D&& dataset, const DataLoaderOptions& options = {})
       : DataLoader(std::make_shared<std::decay_t<D>>(std::forward<D>(dataset)), options) {}
+  // A libtorch-style data set of Example<>s (datasets::MNIST, a datasets::Dataset<Self>), by
+  // value or shared: its examples become {data, target}.
+  template <typename D, std::enable_if_t<detail::is_example_dataset<std::decay_t<D>>::value, int> = 0>
+  explicit DataLoader(D&& dataset, const DataLoaderOptions& options = {})
+      : DataLoader(detail::as_ember_dataset(std::make_shared<std::decay_t<D>>(std::forward<D>(dataset))), options) {}
+  template <typename D, std::enable_if_t<detail::is_example_dataset<D>::value, int> = 0>
+  explicit DataLoader(std::shared_ptr<D> dataset, const DataLoaderOptions& options = {})
+      : DataLoader(detail::as_ember_dataset(std::move(dataset)), options) {}
   ~DataLoader();
   DataLoader(DataLoader&& other) noexcept;
   DataLoader& operator=(DataLoader&& other) noexcept;
@@ -159,39 +211,5 @@ class DataLoader {
   std::shared_ptr<detail::LoaderEpoch> epoch_;
 };
 
-namespace datasets {
-
-// The MNIST IDX files in `root`: {train,t10k}-images-idx3-ubyte and -labels-idx1-ubyte, each
-// plain or gzipped (.gz). Like libtorch: images() is float32 (N, 1, rows, cols) in [0, 1],
-// targets() int64 (N); example i is {image (1, rows, cols), 0-dim int64 target}.
-class MNIST : public Dataset {
- public:
-  explicit MNIST(const std::string& root, bool train = true);
-
-  int64_t size() const override { return examples_.size(); }
-  std::vector<Tensor> get(int64_t index) const override { return examples_.get(index); }
-  std::vector<Tensor> get_batch(const std::vector<int64_t>& indices) const override {
-    return examples_.get_batch(indices);
-  }
-  const Tensor& images() const { return examples_.tensors()[0]; }
-  const Tensor& targets() const { return examples_.tensors()[1]; }
-  bool is_train() const { return train_; }
-
- protected:
-  // `name` prefixes error messages; `hint` is appended to the missing-file message.
-  MNIST(const std::string& root, bool train, const char* name, const char* hint);
-
- private:
-  TensorDataset examples_;
-  bool train_;
-};
-
-// Zalando's Fashion-MNIST: the same IDX format and file names as MNIST.
-class FashionMNIST : public MNIST {
- public:
-  explicit FashionMNIST(const std::string& root, bool train = true);
-};
-
-}  // namespace datasets
 }  // namespace data
 }  // namespace ember

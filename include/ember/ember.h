@@ -17,6 +17,7 @@
 #include "ember/scalar.h"
 #include "ember/shape.h"
 #include "ember/tensor.h"
+#include "ember/types.h"
 
 // fmt::format("{}", t): when the program included fmt before this header, ember's formatters
 // come with it; in any other order include <ember/fmt.h> (docs/api.md section 3).

@@ -213,14 +213,30 @@ std::vector<Tensor> load_mnist(const std::string& root, bool train, const char* 
 
 }  // namespace
 
+namespace {
+const char* const kFashionHint =
+    "; Debian's package dataset-fashion-mnist installs the files under /usr/share/datasets/fashion-mnist";
+}  // namespace
+
+MNIST::MNIST(const std::string& root, Mode mode) : MNIST(root, mode == Mode::kTrain, "MNIST", "") {}
 MNIST::MNIST(const std::string& root, bool train) : MNIST(root, train, "MNIST", "") {}
 
-MNIST::MNIST(const std::string& root, bool train, const char* name, const char* hint)
-    : examples_(load_mnist(root, train, name, hint)), train_(train) {}
+MNIST::MNIST(const std::string& root, bool train, const char* name, const char* hint) : train_(train), name_(name) {
+  std::vector<Tensor> tensors = load_mnist(root, train, name, hint);
+  images_ = std::move(tensors[0]);
+  targets_ = std::move(tensors[1]);
+}
 
-FashionMNIST::FashionMNIST(const std::string& root, bool train)
-    : MNIST(root, train, "FashionMNIST",
-            "; Debian's package dataset-fashion-mnist installs the files under /usr/share/datasets/fashion-mnist") {}
+Example<> MNIST::get(size_t index) {
+  const auto n = static_cast<size_t>(images_.size(0));
+  EMBER_CHECK(index < n, IndexError, "{}: index {} is out of range for {} examples", name_, index, n);
+  const auto i = static_cast<int64_t>(index);
+  return {images_[i], targets_[i]};
+}
+
+FashionMNIST::FashionMNIST(const std::string& root, Mode mode)
+    : MNIST(root, mode == Mode::kTrain, "FashionMNIST", kFashionHint) {}
+FashionMNIST::FashionMNIST(const std::string& root, bool train) : MNIST(root, train, "FashionMNIST", kFashionHint) {}
 
 }  // namespace datasets
 }  // namespace data
