@@ -2,6 +2,7 @@
 // third-party header.
 #pragma once
 #include "ember/autograd.h"
+#include "ember/check.h"
 #include "ember/data.h"
 #include "ember/device.h"
 #include "ember/dtype.h"

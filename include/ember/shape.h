@@ -17,6 +17,10 @@ class Shape {
   Shape(std::initializer_list<int64_t> values) { assign(values.begin(), values.size()); }
   Shape(const std::vector<int64_t>& values) { assign(values.data(), values.size()); }  // NOLINT
   Shape(const int64_t* data, size_t n) { assign(data, n); }
+  // One size, as libtorch's IntArrayRef takes one: randn(3), x.view(-1), x.expand(6).
+  /* implicit */ Shape(int64_t size) { assign(&size, 1); }
+  // n entries of value. Shape(n) with a size_t n is n zeros; with an int literal it is
+  // ambiguous: write Shape{3} for the one-entry shape.
   explicit Shape(size_t n, int64_t value = 0) {
     resize(n);
     for (size_t i = 0; i < n; ++i) data_[i] = value;

@@ -185,8 +185,8 @@ struct Engine {
       if (run) grads = n->apply(g);
       if (t_anomaly) {
         for (const Tensor& t : grads)
-          EMBER_CHECK(!t.defined() || !t.is_floating_point() || !isnan(t).any().item<bool>(), AutogradError,
-                      "anomaly detected: function {} returned NaN values in its gradient", n->name());
+          EMBER_ENSURE(!t.defined() || !t.is_floating_point() || !isnan(t).any().item<bool>(), AutogradError,
+                       "anomaly detected: function {} returned NaN values in its gradient", n->name());
       }
       const auto& edges = n->next_edges();
       for (size_t i = 0; i < edges.size(); ++i) {
@@ -204,27 +204,27 @@ struct Engine {
 namespace {
 
 Tensor default_grad(const Tensor& root, const char* op) {
-  EMBER_CHECK(root.numel() == 1, AutogradError,
-              "{}: grad can be implicitly created only for tensors with one element; this output has shape {}; pass "
-              "a gradient",
-              op, root.sizes().str());
+  EMBER_ENSURE(root.numel() == 1, AutogradError,
+               "{}: grad can be implicitly created only for tensors with one element; this output has shape {}; pass "
+               "a gradient",
+               op, root.sizes().str());
   return ones_like(root);
 }
 
 std::vector<RootGrad> make_roots(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grads, const char* op) {
-  EMBER_CHECK(grads.empty() || grads.size() == outputs.size(), ValueError, "{}: got {} gradients for {} outputs", op,
-              grads.size(), outputs.size());
+  EMBER_ENSURE(grads.empty() || grads.size() == outputs.size(), ValueError, "{}: got {} gradients for {} outputs", op,
+               grads.size(), outputs.size());
   std::vector<RootGrad> roots;
   for (size_t i = 0; i < outputs.size(); ++i) {
     const Tensor& out = outputs[i];
     check_defined(out, op);
-    EMBER_CHECK(requires_grad(out), AutogradError,
-                "{}: element {} of the outputs does not require grad and has no grad_fn (did you call "
-                "requires_grad_() on the inputs, and compute outside NoGradGuard?)",
-                op, i);
+    EMBER_ENSURE(requires_grad(out), AutogradError,
+                 "{}: element {} of the outputs does not require grad and has no grad_fn (did you call "
+                 "requires_grad_() on the inputs, and compute outside NoGradGuard?)",
+                 op, i);
     Tensor g = i < grads.size() && grads[i].defined() ? grads[i] : default_grad(out, op);
-    EMBER_CHECK(g.sizes() == out.sizes(), ShapeError, "{}: gradient of shape {} does not match output shape {}", op,
-                g.sizes().str(), out.sizes().str());
+    EMBER_ENSURE(g.sizes() == out.sizes(), ShapeError, "{}: gradient of shape {} does not match output shape {}", op,
+                 g.sizes().str(), out.sizes().str());
     roots.push_back({gradient_edge(out), g});
   }
   return roots;
@@ -241,21 +241,21 @@ void backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
                          const std::vector<Tensor>& grad_outputs, bool retain_graph, bool create_graph,
                          bool allow_unused) {
-  EMBER_CHECK(!outputs.empty(), AutogradError, "grad: requires non-empty outputs");
-  EMBER_CHECK(!inputs.empty(), AutogradError, "grad: requires non-empty inputs");
+  EMBER_ENSURE(!outputs.empty(), AutogradError, "grad: requires non-empty outputs");
+  EMBER_ENSURE(!inputs.empty(), AutogradError, "grad: requires non-empty inputs");
   auto r = make_roots(outputs, grad_outputs, "grad");
   std::vector<Edge> edges;
   for (size_t i = 0; i < inputs.size(); ++i) {
     check_defined(inputs[i], "grad");
-    EMBER_CHECK(requires_grad(inputs[i]), AutogradError, "grad: input {} does not require grad", i);
+    EMBER_ENSURE(requires_grad(inputs[i]), AutogradError, "grad: input {} does not require grad", i);
     edges.push_back(gradient_edge(inputs[i]));
   }
   std::vector<Tensor> result = Engine::run(r, retain_graph || create_graph, create_graph, &edges);
   for (size_t i = 0; i < result.size(); ++i)
-    EMBER_CHECK(result[i].defined() || allow_unused, AutogradError,
-                "grad: one of the differentiated tensors (input {}) appears to not have been used in the graph; "
-                "pass allow_unused=true if this is intended",
-                i);
+    EMBER_ENSURE(result[i].defined() || allow_unused, AutogradError,
+                 "grad: one of the differentiated tensors (input {}) appears to not have been used in the graph; "
+                 "pass allow_unused=true if this is intended",
+                 i);
   return result;
 }
 

@@ -103,9 +103,10 @@ void record_as_strided(Tensor& out, const Tensor& x, const char* name) {
   std::string op = name;
   record(out, name, {x}, {}, [=](const Tensor& g, const std::vector<Tensor>&) {
     for (size_t d = 0; d < xs.size(); ++d)
-      EMBER_CHECK(xst[d] != 0 || xs[d] <= 1, AutogradError,
-                  "backward not implemented for {} of a tensor whose elements overlap in memory (shape {}, strides {})",
-                  op, xs.str(), xst.str());
+      EMBER_ENSURE(
+          xst[d] != 0 || xs[d] <= 1, AutogradError,
+          "backward not implemented for {} of a tensor whose elements overlap in memory (shape {}, strides {})", op,
+          xs.str(), xst.str());
     Tensor out_pos = storage_offsets(os, ost, oo).reshape({-1});
     Tensor x_pos = storage_offsets(xs, xst, xo).reshape({-1});
     int64_t extent = 1;

@@ -24,8 +24,8 @@ std::vector<TensorIndex> element_index(const Shape& shape, int64_t k) {
 
 Tensor flat_output(const std::function<Tensor(const std::vector<Tensor>&)>& fn, const std::vector<Tensor>& inputs) {
   Tensor out = fn(inputs);
-  EMBER_CHECK(out.dtype() == kFloat64, TypeError, "gradcheck: the function's output must be float64, got {}",
-              dtype_name(out.dtype()));
+  EMBER_ENSURE(out.dtype() == kFloat64, TypeError, "gradcheck: the function's output must be float64, got {}",
+               dtype_name(out.dtype()));
   return out.reshape({-1});
 }
 
@@ -37,11 +37,11 @@ bool gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& fn, cons
   for (const Tensor& t : inputs) {
     check_defined(t, "gradcheck");
     if (!t.requires_grad()) continue;
-    EMBER_CHECK(t.dtype() == kFloat64, TypeError, "gradcheck: inputs that require grad must be float64, got {}",
-                dtype_name(t.dtype()));
+    EMBER_ENSURE(t.dtype() == kFloat64, TypeError, "gradcheck: inputs that require grad must be float64, got {}",
+                 dtype_name(t.dtype()));
     diff_inputs.push_back(t);
   }
-  EMBER_CHECK(!diff_inputs.empty(), ValueError, "gradcheck: no input requires grad");
+  EMBER_ENSURE(!diff_inputs.empty(), ValueError, "gradcheck: no input requires grad");
   Tensor out = flat_output(fn, inputs);
   const int64_t m = out.numel();
 
@@ -91,10 +91,10 @@ bool gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& fn, cons
         }
       }
     }
-    EMBER_CHECK(worst <= 0, AutogradError,
-                "gradcheck: Jacobian mismatch for input {} (shape {}) at output element {}, input element {}: "
-                "analytic {} vs numerical {} (atol {}, rtol {})",
-                i, x.sizes().str(), worst_j, worst_k, worst_a, worst_n, atol, rtol);
+    EMBER_ENSURE(worst <= 0, AutogradError,
+                 "gradcheck: Jacobian mismatch for input {} (shape {}) at output element {}, input element {}: "
+                 "analytic {} vs numerical {} (atol {}, rtol {})",
+                 i, x.sizes().str(), worst_j, worst_k, worst_a, worst_n, atol, rtol);
   }
   return true;
 }

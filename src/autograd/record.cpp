@@ -70,16 +70,16 @@ SavedVariable::SavedVariable(const Tensor& t, bool is_output) : defined_(t.defin
 
 Tensor SavedVariable::unpack(const std::string& node_name) const {
   if (!defined_) return Tensor();
-  EMBER_CHECK(data_.defined(), AutogradError,
-              "{}: trying to backward through the graph a second time (or to use saved tensors after they have been "
-              "freed). Saved intermediate values of the graph are freed when you call backward() or "
-              "autograd::grad(); pass retain_graph=true the first time if you need to backward twice",
-              node_name);
+  EMBER_ENSURE(data_.defined(), AutogradError,
+               "{}: trying to backward through the graph a second time (or to use saved tensors after they have been "
+               "freed). Saved intermediate values of the graph are freed when you call backward() or "
+               "autograd::grad(); pass retain_graph=true the first time if you need to backward twice",
+               node_name);
   uint64_t now = data_.impl()->storage->version;
-  EMBER_CHECK(now == version_, AutogradError,
-              "one of the variables needed for gradient computation has been modified by an inplace operation: "
-              "[{} {}] is at version {}; expected version {} instead (saved by {})",
-              dtype_name(data_.dtype()), data_.sizes().str(), now, version_, node_name);
+  EMBER_ENSURE(now == version_, AutogradError,
+               "one of the variables needed for gradient computation has been modified by an inplace operation: "
+               "[{} {}] is at version {}; expected version {} instead (saved by {})",
+               dtype_name(data_.dtype()), data_.sizes().str(), now, version_, node_name);
   if (is_output_ && GradMode::is_enabled()) {  // create_graph: y again as the node's output
     if (std::shared_ptr<Node> node = grad_fn_.lock()) {
       Tensor y = data_.detach();
@@ -106,11 +106,11 @@ FormulaNode::FormulaNode(const char* name, std::vector<SavedVariable> saved, For
     : name_(name), saved_(std::move(saved)), formula_(std::move(formula)) {}
 
 std::vector<Tensor> FormulaNode::apply(const Tensor& grad) {
-  EMBER_CHECK(!released_, AutogradError,
-              "{}: trying to backward through the graph a second time (or to use saved tensors after they have been "
-              "freed). Saved intermediate values of the graph are freed when you call backward() or "
-              "autograd::grad(); pass retain_graph=true the first time if you need to backward twice",
-              name_);
+  EMBER_ENSURE(!released_, AutogradError,
+               "{}: trying to backward through the graph a second time (or to use saved tensors after they have been "
+               "freed). Saved intermediate values of the graph are freed when you call backward() or "
+               "autograd::grad(); pass retain_graph=true the first time if you need to backward twice",
+               name_);
   std::vector<Tensor> saved;
   saved.reserve(saved_.size());
   for (const auto& s : saved_) saved.push_back(s.unpack(name_));
@@ -121,9 +121,9 @@ std::vector<Tensor> FormulaNode::apply(const Tensor& grad) {
     // A gradient of the broadcast shape is summed back to its input's, as PyTorch's engine does.
     if (grads[i].sizes() != inputs_[i].shape && broadcasts_to(inputs_[i].shape, grads[i].sizes()))
       grads[i] = sum_to(grads[i], inputs_[i].shape);
-    EMBER_CHECK(grads[i].sizes() == inputs_[i].shape, AutogradError,
-                "{} returned an invalid gradient at index {}: got shape {} but expected {}", name_, i,
-                grads[i].sizes().str(), inputs_[i].shape.str());
+    EMBER_ENSURE(grads[i].sizes() == inputs_[i].shape, AutogradError,
+                 "{} returned an invalid gradient at index {}: got shape {} but expected {}", name_, i,
+                 grads[i].sizes().str(), inputs_[i].shape.str());
     if (grads[i].dtype() != inputs_[i].dtype) grads[i] = grads[i].to(inputs_[i].dtype);
   }
   return grads;
@@ -204,14 +204,14 @@ bool inplace_needs_grad(const Tensor& self, std::initializer_list<const Tensor*>
 
 Tensor& inplace(Tensor& self, const char* name, const std::function<Tensor(const Tensor&)>& op) {
   AutogradMeta* m = meta_of(self);
-  EMBER_CHECK(!(m && m->requires_grad && !m->grad_fn), AutogradError,
-              "{}: a leaf tensor that requires grad is being used in an in-place operation; do it under "
-              "NoGradGuard (as optimizers do), or on a clone()",
-              name);
-  EMBER_CHECK(!(m && m->is_view), AutogradError,
-              "{}: in-place operations on a view of a tensor that requires grad are not supported; clone() the view "
-              "first, or write the result with an out-of-place op",
-              name);
+  EMBER_ENSURE(!(m && m->requires_grad && !m->grad_fn), AutogradError,
+               "{}: a leaf tensor that requires grad is being used in an in-place operation; do it under "
+               "NoGradGuard (as optimizers do), or on a clone()",
+               name);
+  EMBER_ENSURE(!(m && m->is_view), AutogradError,
+               "{}: in-place operations on a view of a tensor that requires grad are not supported; clone() the view "
+               "first, or write the result with an out-of-place op",
+               name);
   // The op reads a snapshot of self (so self's saved versions stay valid), then self takes
   // the result's value and history.
   Tensor snapshot = self.clone();

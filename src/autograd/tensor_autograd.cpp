@@ -16,13 +16,13 @@ bool Tensor::requires_grad() const { return defined() && autograd::requires_grad
 
 Tensor& Tensor::requires_grad_(bool requires_grad) {
   check_defined(*this, "requires_grad_");
-  EMBER_CHECK(!requires_grad || is_floating_point(), TypeError,
-              "requires_grad_: only tensors of floating point dtype can require gradients, got {}",
-              dtype_name(dtype()));
+  EMBER_ENSURE(!requires_grad || is_floating_point(), TypeError,
+               "requires_grad_: only tensors of floating point dtype can require gradients, got {}",
+               dtype_name(dtype()));
   AutogradMeta* m = meta_of(*this);
-  EMBER_CHECK(!(m && m->grad_fn) || requires_grad, AutogradError,
-              "requires_grad_: you can only change requires_grad flags of leaf tensors; use detach() to get a tensor "
-              "that does not require grad");
+  EMBER_ENSURE(!(m && m->grad_fn) || requires_grad, AutogradError,
+               "requires_grad_: you can only change requires_grad flags of leaf tensors; use detach() to get a tensor "
+               "that does not require grad");
   if (!requires_grad && !m) return *this;
   ensure_meta(*this).requires_grad = requires_grad;
   return *this;
@@ -55,7 +55,7 @@ bool Tensor::is_leaf() const {
 
 void Tensor::retain_grad() const {
   check_defined(*this, "retain_grad");
-  EMBER_CHECK(requires_grad(), AutogradError, "retain_grad: can't retain_grad on a tensor that doesn't require grad");
+  EMBER_ENSURE(requires_grad(), AutogradError, "retain_grad: can't retain_grad on a tensor that doesn't require grad");
   AutogradMeta& m = ensure_meta(*this);
   if (!m.grad_fn || m.retains_grad) return;  // leaves keep their grad anyway
   m.retains_grad = true;
@@ -78,9 +78,9 @@ bool Tensor::retains_grad() const {
 
 void Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
   check_defined(*this, "register_hook");
-  EMBER_CHECK(hook != nullptr, ValueError, "register_hook: the hook is an empty std::function");
-  EMBER_CHECK(requires_grad(), AutogradError,
-              "register_hook: cannot register a hook on a tensor that doesn't require gradient");
+  EMBER_ENSURE(hook != nullptr, ValueError, "register_hook: the hook is an empty std::function");
+  EMBER_ENSURE(requires_grad(), AutogradError,
+               "register_hook: cannot register a hook on a tensor that doesn't require gradient");
   AutogradMeta& m = ensure_meta(*this);
   if (m.grad_fn)
     m.grad_fn->pre_hooks.push_back(std::move(hook));
@@ -96,9 +96,9 @@ Tensor& Tensor::detach_() {
 
 void Tensor::set_data(const Tensor& new_data) const {
   check_defined(*this, "set_data");
-  EMBER_CHECK(new_data.defined(), ValueError, "set_data: the new data is an undefined tensor");
-  EMBER_CHECK(!requires_grad() || new_data.is_floating_point(), TypeError,
-              "set_data: a tensor that requires grad cannot take {} data", new_data.dtype());
+  EMBER_ENSURE(new_data.defined(), ValueError, "set_data: the new data is an undefined tensor");
+  EMBER_ENSURE(!requires_grad() || new_data.is_floating_point(), TypeError,
+               "set_data: a tensor that requires grad cannot take {} data", new_data.dtype());
   TensorImpl* self = impl();
   const TensorImpl* source = new_data.impl();
   self->storage = source->storage;
@@ -122,27 +122,27 @@ void AutogradContext::save_for_backward(std::vector<Tensor> tensors) {
 }
 
 std::vector<Tensor> AutogradContext::get_saved_variables() const {
-  EMBER_CHECK(!released_, AutogradError,
-              "get_saved_variables: the saved tensors were freed by an earlier backward; pass retain_graph=true");
+  EMBER_ENSURE(!released_, AutogradError,
+               "get_saved_variables: the saved tensors were freed by an earlier backward; pass retain_graph=true");
   for (size_t i = 0; i < saved_.size(); ++i)
-    EMBER_CHECK(!saved_[i].defined() || saved_[i].impl()->storage->version == versions_[i], AutogradError,
-                "one of the variables needed for gradient computation has been modified by an inplace operation: [{} "
-                "{}] is at version {}; expected version {} instead (saved by a custom Function)",
-                dtype_name(saved_[i].dtype()), saved_[i].sizes().str(), saved_[i].impl()->storage->version,
-                versions_[i]);
+    EMBER_ENSURE(!saved_[i].defined() || saved_[i].impl()->storage->version == versions_[i], AutogradError,
+                 "one of the variables needed for gradient computation has been modified by an inplace operation: [{} "
+                 "{}] is at version {}; expected version {} instead (saved by a custom Function)",
+                 dtype_name(saved_[i].dtype()), saved_[i].sizes().str(), saved_[i].impl()->storage->version,
+                 versions_[i]);
   return saved_;
 }
 
 void AutogradContext::mark_dirty(const std::vector<Tensor>& tensors) {
   for (const Tensor& t : tensors) {
-    EMBER_CHECK(t.defined(), ValueError, "mark_dirty: got an undefined tensor");
-    EMBER_CHECK(!(t.is_leaf() && t.requires_grad()), AutogradError,
-                "mark_dirty: a leaf Variable that requires grad (shape {}) has been used in an in-place operation",
-                t.sizes().str());
+    EMBER_ENSURE(t.defined(), ValueError, "mark_dirty: got an undefined tensor");
+    EMBER_ENSURE(!(t.is_leaf() && t.requires_grad()), AutogradError,
+                 "mark_dirty: a leaf Variable that requires grad (shape {}) has been used in an in-place operation",
+                 t.sizes().str());
     const AutogradMeta* m = meta_of(t);
-    EMBER_CHECK(!(m && m->is_view && t.requires_grad()), AutogradError,
-                "mark_dirty: in-place changes of a view of a tensor that requires grad are not supported (shape {})",
-                t.sizes().str());
+    EMBER_ENSURE(!(m && m->is_view && t.requires_grad()), AutogradError,
+                 "mark_dirty: in-place changes of a view of a tensor that requires grad are not supported (shape {})",
+                 t.sizes().str());
   }
   dirty_ = tensors;
 }
@@ -163,10 +163,10 @@ Tensor CustomFunctionAccess::record(const std::string& name, std::shared_ptr<Aut
   ember::autograd::record(out, "CustomFunctionBackward", inputs, {},
                           [ctx, backward, node_name, n = inputs.size()](const Tensor& g, const std::vector<Tensor>&) {
                             std::vector<Tensor> grads = backward(ctx.get(), {g});
-                            EMBER_CHECK(grads.size() == n, AutogradError,
-                                        "custom Function {}: backward returned {} gradients, expected {} (one per "
-                                        "tensor input)",
-                                        node_name, grads.size(), n);
+                            EMBER_ENSURE(grads.size() == n, AutogradError,
+                                         "custom Function {}: backward returned {} gradients, expected {} (one per "
+                                         "tensor input)",
+                                         node_name, grads.size(), n);
                             return grads;
                           });
   // A modified input that forward returns takes the new history itself, as after an in-place

@@ -23,8 +23,8 @@ Backend& backend_for(DeviceType type) {
   static const bool registered = (register_builtin_backends(), true);  // thread-safe, once
   (void)registered;
   Backend* b = g_backends[static_cast<int>(type)];
-  EMBER_CHECK(b != nullptr, DeviceError, "{}",
-              type == kCUDA ? cuda_unavailable_reason() : "no backend for device '" + Device(type).str() + "'");
+  EMBER_ENSURE(b != nullptr, DeviceError, "{}",
+               type == kCUDA ? cuda_unavailable_reason() : "no backend for device '" + Device(type).str() + "'");
   return *b;
 }
 
@@ -39,18 +39,18 @@ Tensor empty_tensor(const Shape& sizes, DType dtype, Device device) {
   int64_t numel = 1, stride = 1;  // strides and numel in one pass, checked for overflow
   for (size_t i = sizes.size(); i-- > 0;) {
     strides[i] = stride;
-    EMBER_CHECK(sizes[i] >= 0, ShapeError, "empty: negative dimension {} in shape {}", sizes[i], sizes.str());
-    EMBER_CHECK(!__builtin_mul_overflow(numel, sizes[i], &numel), ShapeError, "empty: shape {} is too large",
-                sizes.str());
-    EMBER_CHECK(sizes[i] <= 1 || !__builtin_mul_overflow(stride, sizes[i], &stride), ShapeError,
-                "empty: shape {} is too large", sizes.str());
+    EMBER_ENSURE(sizes[i] >= 0, ShapeError, "empty: negative dimension {} in shape {}", sizes[i], sizes.str());
+    EMBER_ENSURE(!__builtin_mul_overflow(numel, sizes[i], &numel), ShapeError, "empty: shape {} is too large",
+                 sizes.str());
+    EMBER_ENSURE(sizes[i] <= 1 || !__builtin_mul_overflow(stride, sizes[i], &stride), ShapeError,
+                 "empty: shape {} is too large", sizes.str());
   }
   impl->dtype = dtype;
   impl->numel = numel;
   impl->contiguous = true;
   size_t nbytes;
-  EMBER_CHECK(!__builtin_mul_overflow(static_cast<size_t>(impl->numel), element_size(dtype), &nbytes), ShapeError,
-              "empty: shape {} is too large", sizes.str());
+  EMBER_ENSURE(!__builtin_mul_overflow(static_cast<size_t>(impl->numel), element_size(dtype), &nbytes), ShapeError,
+               "empty: shape {} is too large", sizes.str());
   if (device.is_cpu() && nbytes <= StorageImpl::kInlineBytes) {
     impl->storage = std::make_shared<StorageImpl>(nbytes);
   } else {

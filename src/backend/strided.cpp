@@ -10,8 +10,8 @@ StridedPlan make_plan(std::initializer_list<const Tensor*> operands) {
   p.nops = static_cast<int>(operands.size());
   const TensorImpl& out = *(*operands.begin())->impl();
   const int64_t nd = static_cast<int64_t>(out.layout.sizes.size());
-  EMBER_CHECK(nd <= kMaxDims, ShapeError, "kernels support at most {} dims, got a tensor of shape {}", kMaxDims,
-              out.layout.sizes.str());
+  EMBER_ENSURE(nd <= kMaxDims, ShapeError, "kernels support at most {} dims, got a tensor of shape {}", kMaxDims,
+               out.layout.sizes.str());
   p.numel = out.numel;
   int k = 0;
   for (const Tensor* t : operands) p.data[k++] = t->impl()->data();

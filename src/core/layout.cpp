@@ -14,7 +14,7 @@ Shape contiguous_strides(const Shape& sizes) {
   for (size_t i = sizes.size(); i-- > 0;) {
     strides[i] = s;
     if (sizes[i] > 1)
-      EMBER_CHECK(!__builtin_mul_overflow(s, sizes[i], &s), ShapeError, "shape {} is too large", sizes.str());
+      EMBER_ENSURE(!__builtin_mul_overflow(s, sizes[i], &s), ShapeError, "shape {} is too large", sizes.str());
   }
   return strides;
 }

@@ -96,7 +96,7 @@ DType promote_types(DType a, DType b) {
 
 // ---- Device
 Device::Device(DeviceType type, int index) : type_(type), index_(index) {
-  EMBER_CHECK(type == kCUDA || index <= 0, DeviceError, "Device: CPU device index must be -1 or 0, got {}", index);
+  EMBER_ENSURE(type == kCUDA || index <= 0, DeviceError, "Device: CPU device index must be -1 or 0, got {}", index);
   if (type == kCPU) index_ = -1;
 }
 
@@ -114,13 +114,13 @@ Device::Device(const std::string& spec) : type_(kCPU), index_(-1) {
   } else {
     EMBER_FAIL(DeviceError, "Device: unknown device type in '{}' (expected 'cpu' or 'cuda[:N]')", spec);
   }
-  EMBER_CHECK(colon == std::string::npos || !idx.empty(), DeviceError, "Device: missing device index after ':' in '{}'",
-              spec);
+  EMBER_ENSURE(colon == std::string::npos || !idx.empty(), DeviceError,
+               "Device: missing device index after ':' in '{}'", spec);
   if (!idx.empty()) {
     bool digits = idx.find_first_not_of("0123456789") == std::string::npos;
-    EMBER_CHECK(digits && idx.size() < 9, DeviceError, "Device: bad device index in '{}'", spec);
+    EMBER_ENSURE(digits && idx.size() < 9, DeviceError, "Device: bad device index in '{}'", spec);
     index_ = std::stoi(idx);
-    EMBER_CHECK(type_ == kCUDA || index_ == 0, DeviceError, "Device: CPU device index must be 0, got '{}'", spec);
+    EMBER_ENSURE(type_ == kCUDA || index_ == 0, DeviceError, "Device: CPU device index must be 0, got '{}'", spec);
     if (type_ == kCPU) index_ = -1;
   }
 }
@@ -154,9 +154,9 @@ void Shape::erase(size_t pos) {
 int64_t Shape::numel() const {
   int64_t n = 1;
   for (size_t i = 0; i < size_; ++i) {
-    EMBER_CHECK(data_[i] >= 0, ShapeError, "negative dimension {} in shape {}", data_[i], str());
-    EMBER_CHECK(!__builtin_mul_overflow(n, data_[i], &n), ShapeError, "shape {} has more elements than int64 can count",
-                str());
+    EMBER_ENSURE(data_[i] >= 0, ShapeError, "negative dimension {} in shape {}", data_[i], str());
+    EMBER_ENSURE(!__builtin_mul_overflow(n, data_[i], &n), ShapeError,
+                 "shape {} has more elements than int64 can count", str());
   }
   return n;
 }

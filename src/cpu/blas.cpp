@@ -30,9 +30,9 @@ void blas_gemm(double alpha, double beta, bool ta, bool tb, int64_t M, int64_t N
 
 // BLAS takes its sizes and leading dimensions as blasint (32 bits in Debian's OpenBLAS).
 void check_blasint(const char* what, int64_t v, const Tensor& a, const Tensor& b) {
-  EMBER_CHECK(v <= std::numeric_limits<blasint>::max(), ShapeError,
-              "matmul: {} {} of the product of shapes {} and {} exceeds what BLAS can index ({})", what, v,
-              a.sizes().str(), b.sizes().str(), std::numeric_limits<blasint>::max());
+  EMBER_ENSURE(v <= std::numeric_limits<blasint>::max(), ShapeError,
+               "matmul: {} {} of the product of shapes {} and {} exceeds what BLAS can index ({})", what, v,
+               a.sizes().str(), b.sizes().str(), std::numeric_limits<blasint>::max());
 }
 
 template <typename T>

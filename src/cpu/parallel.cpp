@@ -171,7 +171,7 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain, const std::function
 }  // namespace cpu
 
 void set_num_threads(int n) {
-  EMBER_CHECK(n >= 1, ValueError, "set_num_threads: expected a positive number of threads, got {}", n);
+  EMBER_ENSURE(n >= 1, ValueError, "set_num_threads: expected a positive number of threads, got {}", n);
   cpu::pool().resize(n);
   openblas_set_num_threads(n);
 }

@@ -34,8 +34,8 @@ const char* CudaBackend::name() const { return "cuda"; }
 
 Allocator& CudaBackend::allocator(int device) {
   const int d = device < 0 ? 0 : device;
-  EMBER_CHECK(d < static_cast<int>(allocators_.size()), DeviceError, "cuda:{} does not exist ({} CUDA device(s))", d,
-              allocators_.size());
+  EMBER_ENSURE(d < static_cast<int>(allocators_.size()), DeviceError, "cuda:{} does not exist ({} CUDA device(s))", d,
+               allocators_.size());
   return *allocators_[static_cast<size_t>(d)];
 }
 

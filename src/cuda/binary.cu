@@ -23,8 +23,8 @@ EMBER_BINARY_OPS(EMBER_BINARY_FUNCTOR)
 Tensor host_scalar_as(const Tensor& t, DType dtype) {
   if (!t.is_cpu() || t.dtype() == dtype) return t;
   for (int64_t d = 0; d < t.dim(); ++d)
-    EMBER_CHECK(t.stride(d) == 0 || t.size(d) == 1, DeviceError,
-                "expected all tensors on cuda, but found one on cpu of shape {}", t.sizes().str());
+    EMBER_ENSURE(t.stride(d) == 0 || t.size(d) == 1, DeviceError,
+                 "expected all tensors on cuda, but found one on cpu of shape {}", t.sizes().str());
   Tensor one = empty_tensor(Shape{}, t.dtype(), Device(kCPU));
   std::memcpy(one.impl()->data(), t.impl()->data(), t.element_size());
   Tensor converted = empty_tensor(Shape{}, dtype, Device(kCPU));

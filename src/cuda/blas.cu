@@ -20,8 +20,8 @@ void check_cublas(cublasStatus_t status, const char* what) {
   if (status == CUBLAS_STATUS_ALLOC_FAILED)
     throw OutOfMemoryError(
         fmt::format("{} failed: {} ({})", what, cublasGetStatusString(status), cublasGetStatusName(status)));
-  EMBER_CHECK(status == CUBLAS_STATUS_SUCCESS, Error, "{} failed: {} ({})", what, cublasGetStatusString(status),
-              cublasGetStatusName(status));
+  EMBER_ENSURE(status == CUBLAS_STATUS_SUCCESS, Error, "{} failed: {} ({})", what, cublasGetStatusString(status),
+               cublasGetStatusName(status));
 }
 
 // One handle per device, made on first use and kept for the life of the process.
@@ -73,7 +73,7 @@ CublasTypes cublas_types(DType d) {
 }
 
 int to_int(int64_t v, const char* what) {
-  EMBER_CHECK(v <= std::numeric_limits<int>::max(), ShapeError, "matmul: {} = {} is too large for cuBLAS", what, v);
+  EMBER_ENSURE(v <= std::numeric_limits<int>::max(), ShapeError, "matmul: {} = {} is too large for cuBLAS", what, v);
   return static_cast<int>(v);
 }
 

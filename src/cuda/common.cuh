@@ -39,8 +39,8 @@ namespace cuda {
 // naming the op.
 inline void check_launch(const char* op) {
   cudaError_t err = cudaGetLastError();
-  EMBER_CHECK(err == cudaSuccess, Error, "{}: CUDA kernel launch failed: {} ({})", op, cudaGetErrorString(err),
-              cudaGetErrorName(err));
+  EMBER_ENSURE(err == cudaSuccess, Error, "{}: CUDA kernel launch failed: {} ({})", op, cudaGetErrorString(err),
+               cudaGetErrorName(err));
 }
 
 constexpr int kBlock = 256;

@@ -142,9 +142,9 @@ __global__ void elementwise_contiguous_kernel(int64_t n, Operands<1 + sizeof...(
 template <int N>
 Geometry<N> make_geometry(const char* op, std::initializer_list<const Tensor*> operands) {
   const StridedPlan p = make_plan(operands);
-  EMBER_CHECK(p.ndim <= kMaxGpuDims, ShapeError,
-              "{}: cuda kernels support at most {} non-mergeable dims, got a tensor of shape {}", op, kMaxGpuDims,
-              (*operands.begin())->sizes().str());
+  EMBER_ENSURE(p.ndim <= kMaxGpuDims, ShapeError,
+               "{}: cuda kernels support at most {} non-mergeable dims, got a tensor of shape {}", op, kMaxGpuDims,
+               (*operands.begin())->sizes().str());
   Geometry<N> g;
   g.ndim = p.ndim;
   g.index32 = p.numel <= int64_t(UINT32_MAX);
@@ -177,8 +177,8 @@ void launch_elementwise(const char* op, const Tensor& out, std::array<Tensor, si
       // The front end broadcasts a wrapped scalar as a CPU view with zero strides.
       bool host_scalar = true;
       for (int64_t d = 0; d < t.dim(); ++d) host_scalar = host_scalar && (t.stride(d) == 0 || t.size(d) == 1);
-      EMBER_CHECK(host_scalar, DeviceError, "{}: expected all tensors on {}, but found one on cpu of shape {}", op,
-                  out.device().str(), t.sizes().str());
+      EMBER_ENSURE(host_scalar, DeviceError, "{}: expected all tensors on {}, but found one on cpu of shape {}", op,
+                   out.device().str(), t.sizes().str());
       ops.is_scalar[k + 1] = true;
       std::memcpy(&ops.scalar_bits[k + 1], t.impl()->data(), sizes[k]);
       planned[k] = out;  // any tensor with out's layout: the scalar's offsets are never used

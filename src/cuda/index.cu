@@ -131,8 +131,8 @@ void CudaBackend::index_scatter(const Tensor& dst, const Tensor& src, const Tens
 // Flags, an inclusive scan of them (CUB) giving each hit its row, then the row's indices.
 Tensor CudaBackend::nonzero(const Tensor& in) {
   const int64_t nd = in.dim(), n = in.numel();
-  EMBER_CHECK(nd <= kMaxNonzeroDims, ShapeError, "nonzero: at most {} dims on cuda, got shape {}", kMaxNonzeroDims,
-              in.sizes().str());
+  EMBER_ENSURE(nd <= kMaxNonzeroDims, ShapeError, "nonzero: at most {} dims on cuda, got shape {}", kMaxNonzeroDims,
+               in.sizes().str());
   if (n == 0) return empty_tensor({0, nd}, kInt64, in.device());
   const int device = device_index(in);
   DeviceGuard guard(device);

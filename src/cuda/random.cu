@@ -96,7 +96,7 @@ void CudaBackend::normal(const Tensor& out, double mean, double std) {
 }
 
 void CudaBackend::randint(const Tensor& out, int64_t low, int64_t high) {
-  EMBER_CHECK(high > low, ValueError, "randint: expected low < high, got low={} and high={}", low, high);
+  EMBER_ENSURE(high > low, ValueError, "randint: expected low < high, got low={} and high={}", low, high);
   switch_dtype(out.dtype(), "randint", [&](auto tag) {
     launch_random<typename decltype(tag)::type>("randint", out, Dist::Randint, 0, 0, low, high);
   });

@@ -160,9 +160,9 @@ __global__ void reduce_partials_kernel(int64_t outputs, int splits, const A* par
 }
 
 Space pack(const ReduceDims& d, const char* op, const Tensor& in) {
-  EMBER_CHECK(d.ndim <= kMaxGpuDims, ShapeError,
-              "{}: cuda reductions support at most {} non-mergeable dims, got shape {}", op, kMaxGpuDims,
-              in.sizes().str());
+  EMBER_ENSURE(d.ndim <= kMaxGpuDims, ShapeError,
+               "{}: cuda reductions support at most {} non-mergeable dims, got shape {}", op, kMaxGpuDims,
+               in.sizes().str());
   Space s;
   s.ndim = d.ndim;
   for (int i = 0; i < d.ndim; ++i) {

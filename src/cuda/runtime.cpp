@@ -54,7 +54,7 @@ int resolve(int device) {
 void check(cudaError_t err, const char* what) {
   if (err == cudaErrorMemoryAllocation)  // a CUDA-internal allocation (pinned staging, a library workspace)
     throw OutOfMemoryError(fmt::format("{} failed: {} ({})", what, cudaGetErrorString(err), cudaGetErrorName(err)));
-  EMBER_CHECK(err == cudaSuccess, Error, "{} failed: {} ({})", what, cudaGetErrorString(err), cudaGetErrorName(err));
+  EMBER_ENSURE(err == cudaSuccess, Error, "{} failed: {} ({})", what, cudaGetErrorString(err), cudaGetErrorName(err));
 }
 
 // One allocator per device, made on first use and never destroyed: tensors freed during static
@@ -62,8 +62,8 @@ void check(cudaError_t err, const char* what) {
 CachingAllocator& allocator_for(int device) {
   static std::mutex mutex;
   static auto* allocators = new std::vector<CachingAllocator*>(static_cast<size_t>(probe().count), nullptr);
-  EMBER_CHECK(device >= 0 && device < static_cast<int>(allocators->size()), DeviceError,
-              "cuda:{} does not exist ({} CUDA device(s))", device, allocators->size());
+  EMBER_ENSURE(device >= 0 && device < static_cast<int>(allocators->size()), DeviceError,
+               "cuda:{} does not exist ({} CUDA device(s))", device, allocators->size());
   std::lock_guard<std::mutex> lock(mutex);
   auto& slot = (*allocators)[static_cast<size_t>(device)];
   if (!slot) {

@@ -41,8 +41,8 @@ void sort_lines(CudaBackend& backend, const Tensor& values, const Tensor& indice
                 bool descending) {
   using K = key_t<T>;
   const int64_t n = in.size(dim), total = in.numel(), segments = total / n;
-  EMBER_CHECK(total <= std::numeric_limits<int>::max(), ShapeError, "sort: at most 2^31 - 1 elements on cuda, got {}",
-              total);
+  EMBER_ENSURE(total <= std::numeric_limits<int>::max(), ShapeError, "sort: at most 2^31 - 1 elements on cuda, got {}",
+               total);
   const int device = device_index(in);
   DeviceGuard guard(device);
   const int64_t last = in.dim() - 1;

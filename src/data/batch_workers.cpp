@@ -118,7 +118,7 @@ size_t BatchWorkers::push(std::function<void(size_t)> job) {
 std::exception_ptr BatchWorkers::wait_for(size_t number) {
   std::unique_lock<std::mutex> lock(state_->mutex);
   if (state_->threads.empty()) state_->run_inline(lock, number);
-  EMBER_CHECK(number < state_->next_number, ValueError, "DataLoader: no job {} was pushed", number);
+  EMBER_ENSURE(number < state_->next_number, ValueError, "DataLoader: no job {} was pushed", number);
   state_->wait(lock, [&] { return state_->finished.count(number) > 0; });
   std::exception_ptr error = state_->finished.at(number);
   state_->finished.erase(number);
@@ -133,9 +133,9 @@ size_t BatchWorkers::wait_any() {
       if (!state_->returned.count(item.first)) return item.first;
     return std::nullopt;
   };
-  EMBER_CHECK(!state_->threads.empty(), ValueError, "DataLoader: wait_any needs worker threads");
-  EMBER_CHECK(unreturned() || !state_->queue.empty() || state_->running > 0, ValueError,
-              "DataLoader: no batch is in flight");
+  EMBER_ENSURE(!state_->threads.empty(), ValueError, "DataLoader: wait_any needs worker threads");
+  EMBER_ENSURE(unreturned() || !state_->queue.empty() || state_->running > 0, ValueError,
+               "DataLoader: no batch is in flight");
   state_->wait(lock, [&] { return unreturned().has_value(); });
   const size_t number = *unreturned();
   state_->returned.emplace(number, true);

@@ -50,10 +50,10 @@ class LoaderEpoch {
   std::vector<Tensor> take(int64_t k, std::exception_ptr* error) {
     std::unique_lock<std::mutex> lock(mutex_);
     check_live();
-    EMBER_CHECK(k >= next_take_, ValueError,
-                "DataLoader: batch {} of this epoch was already taken (DataLoader iterators are single-pass: "
-                "a copy of an iterator cannot revisit a batch)",
-                k);
+    EMBER_ENSURE(k >= next_take_, ValueError,
+                 "DataLoader: batch {} of this epoch was already taken (DataLoader iterators are single-pass: "
+                 "a copy of an iterator cannot revisit a batch)",
+                 k);
     next_take_ = k + 1;
     if (!prefetch_) {
       lock.unlock();
@@ -86,9 +86,9 @@ class LoaderEpoch {
 
  private:
   void check_live() const {
-    EMBER_CHECK(!stopping_, ValueError,
-                "DataLoader: this iterator's epoch has ended (a later begin() started a new epoch, or the "
-                "DataLoader was destroyed); only the newest epoch can be iterated");
+    EMBER_ENSURE(!stopping_, ValueError,
+                 "DataLoader: this iterator's epoch has ended (a later begin() started a new epoch, or the "
+                 "DataLoader was destroyed); only the newest epoch can be iterated");
   }
 
   std::vector<Tensor> make_batch(int64_t k, std::exception_ptr* error) const {
@@ -169,7 +169,7 @@ void shuffle_in_place(std::vector<int64_t>& order, std::mt19937_64& rng) {
 }  // namespace
 
 std::vector<Tensor>& DataLoader::iterator::operator*() {
-  EMBER_CHECK(!at_end(), IndexError, "DataLoader: cannot dereference the end iterator");
+  EMBER_ENSURE(!at_end(), IndexError, "DataLoader: cannot dereference the end iterator");
   if (!fetched_) {
     batch_ = epoch_->take(position_, &error_);
     fetched_ = true;
@@ -179,7 +179,7 @@ std::vector<Tensor>& DataLoader::iterator::operator*() {
 }
 
 DataLoader::iterator& DataLoader::iterator::operator++() {
-  EMBER_CHECK(!at_end(), IndexError, "DataLoader: cannot increment the end iterator");
+  EMBER_ENSURE(!at_end(), IndexError, "DataLoader: cannot increment the end iterator");
   ++position_;
   fetched_ = false;
   batch_.clear();
@@ -196,9 +196,9 @@ bool DataLoader::iterator::operator==(const iterator& other) const {
 
 DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, const DataLoaderOptions& options)
     : dataset_(std::move(dataset)), options_(options), rng_(std::make_unique<detail::ShuffleRng>()) {
-  EMBER_CHECK(dataset_ != nullptr, ValueError, "DataLoader: the dataset is null");
-  EMBER_CHECK(options_.batch_size() >= 1, ValueError, "DataLoader: batch_size must be at least 1, got {}",
-              options_.batch_size());
+  EMBER_ENSURE(dataset_ != nullptr, ValueError, "DataLoader: the dataset is null");
+  EMBER_ENSURE(options_.batch_size() >= 1, ValueError, "DataLoader: batch_size must be at least 1, got {}",
+               options_.batch_size());
   rng_->engine.seed(options_.seed());
 }
 
@@ -229,7 +229,7 @@ DataLoader::iterator DataLoader::begin() {
   if (epoch_) epoch_->retire();  // joins the previous epoch's worker before a new one starts
   epoch_.reset();
   const int64_t n = dataset_->size();
-  EMBER_CHECK(n >= 0, ValueError, "DataLoader: the dataset's size() returned {}", n);
+  EMBER_ENSURE(n >= 0, ValueError, "DataLoader: the dataset's size() returned {}", n);
   std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), int64_t{0});
   if (options_.shuffle()) shuffle_in_place(order, rng_->engine);

@@ -39,8 +39,8 @@ class ZlibFile {
   ZlibFile(const std::string& path, const char* name) : path_(path), name_(name) {
     errno = 0;
     file_ = gzopen(path.c_str(), "rb");
-    EMBER_CHECK(file_ != nullptr, ValueError, "{}: {}: cannot open file ({})", name_, path_,
-                errno ? std::strerror(errno) : "out of memory");
+    EMBER_ENSURE(file_ != nullptr, ValueError, "{}: {}: cannot open file ({})", name_, path_,
+                 errno ? std::strerror(errno) : "out of memory");
     // A larger input buffer than zlib's 8 KiB default means fewer reads of a large file; a small
     // file keeps the default (zlib allocates three times the buffer size).
     std::error_code ec;
@@ -100,23 +100,23 @@ class IdxReader {
     size_t got = file_.read(header.data(), 4);
     if (got == 4) check_magic(read_big_endian_u32(header.data()), magic);
     if (got == 4) got += file_.read(header.data() + 4, header_size - 4);
-    EMBER_CHECK(got == header_size, ValueError,
-                "{}: {}: truncated file: an IDX {} header has {} bytes, the file has {}", name_, path_, what_,
-                header_size, got);
+    EMBER_ENSURE(got == header_size, ValueError,
+                 "{}: {}: truncated file: an IDX {} header has {} bytes, the file has {}", name_, path_, what_,
+                 header_size, got);
     for (size_t d = 0; d < ndims; ++d) {
       const uint32_t dim = read_big_endian_u32(header.data() + 4 * (d + 1));
       dims_.push_back(dim);
-      EMBER_CHECK(!__builtin_mul_overflow(count_, uint64_t{dim}, &count_) && count_ <= (uint64_t{1} << 40), ValueError,
-                  "{}: {}: corrupt header: its dims are implausibly large", name_, path_);
+      EMBER_ENSURE(!__builtin_mul_overflow(count_, uint64_t{dim}, &count_) && count_ <= (uint64_t{1} << 40), ValueError,
+                   "{}: {}: corrupt header: its dims are implausibly large", name_, path_);
     }
     // Check what the file can hold before the caller allocates what the header promises.
     std::error_code ec;
     const uint64_t file_size = std::filesystem::file_size(path, ec);
     if (ec) return;
     if (file_.is_gzip()) {
-      EMBER_CHECK(count_ <= file_size * kMaxDeflateRatio, ValueError,
-                  "{}: {}: truncated file: the header promises {}, more than a gzip file of {} bytes can hold", name_,
-                  path_, promised(), file_size);
+      EMBER_ENSURE(count_ <= file_size * kMaxDeflateRatio, ValueError,
+                   "{}: {}: truncated file: the header promises {}, more than a gzip file of {} bytes can hold", name_,
+                   path_, promised(), file_size);
     } else if (count_ > file_size - header_size) {
       truncated(file_size - header_size);
     }
@@ -197,8 +197,8 @@ std::vector<Tensor> load_mnist(const std::string& root, bool train, const char* 
   IdxReader images(images_path, kImagesMagic, 3, "images", name);
   IdxReader labels(labels_path, kLabelsMagic, 1, "labels", name);
   const int64_t n = images.dims()[0];
-  EMBER_CHECK(n == labels.dims()[0], ValueError, "{}: {} has {} images but {} has {} labels", name, images_path, n,
-              labels_path, labels.dims()[0]);
+  EMBER_ENSURE(n == labels.dims()[0], ValueError, "{}: {} has {} images but {} has {} labels", name, images_path, n,
+               labels_path, labels.dims()[0]);
 
   // Pixels: like libtorch, byte / 255 in float32.
   const std::vector<uint8_t> pixels = images.read_data();
@@ -229,7 +229,7 @@ MNIST::MNIST(const std::string& root, bool train, const char* name, const char* 
 
 Example<> MNIST::get(size_t index) {
   const auto n = static_cast<size_t>(images_.size(0));
-  EMBER_CHECK(index < n, IndexError, "{}: index {} is out of range for {} examples", name_, index, n);
+  EMBER_ENSURE(index < n, IndexError, "{}: index {} is out of range for {} examples", name_, index, n);
   const auto i = static_cast<int64_t>(index);
   return {images_[i], targets_[i]};
 }

@@ -30,7 +30,7 @@ std::optional<std::vector<size_t>> SequentialSampler::next(size_t batch_size) {
 }
 
 RandomSampler::RandomSampler(int64_t size, DType index_dtype) {
-  EMBER_CHECK(size >= 0, ValueError, "RandomSampler: size must be non-negative, got {}", size);
+  EMBER_ENSURE(size >= 0, ValueError, "RandomSampler: size must be non-negative, got {}", size);
   indices_ = randperm(size, TensorOptions(index_dtype));
 }
 
@@ -52,8 +52,8 @@ std::optional<std::vector<size_t>> RandomSampler::next(size_t batch_size) {
 
 DistributedSampler::DistributedSampler(size_t size, size_t num_replicas, size_t rank, bool allow_duplicates)
     : size_(size), num_replicas_(num_replicas), rank_(rank), allow_duplicates_(allow_duplicates) {
-  EMBER_CHECK(num_replicas >= 1 && rank < num_replicas, ValueError,
-              "DistributedSampler: rank {} must be in [0, num_replicas = {})", rank, num_replicas);
+  EMBER_ENSURE(num_replicas >= 1 && rank < num_replicas, ValueError,
+               "DistributedSampler: rank {} must be in [0, num_replicas = {})", rank, num_replicas);
 }
 
 size_t DistributedSampler::local_sample_count() const {

@@ -57,8 +57,8 @@ class HeaderParser {
       expect(':');
       if (key == "descr") {
         skip_ws();
-        EMBER_CHECK(peek() == '\'' || peek() == '"', ValueError,
-                    "load_npy: {}: unsupported dtype (structured dtypes are not supported)", path_);
+        EMBER_ENSURE(peek() == '\'' || peek() == '"', ValueError,
+                     "load_npy: {}: unsupported dtype (structured dtypes are not supported)", path_);
         h.descr = parse_string();
         seen_descr = true;
       } else if (key == "fortran_order") {
@@ -78,8 +78,8 @@ class HeaderParser {
         --pos_;  // leave '}' for the loop test
       }
     }
-    EMBER_CHECK(seen_descr && seen_order && seen_shape, ValueError,
-                "load_npy: {}: bad header: it must have the keys 'descr', 'fortran_order' and 'shape'", path_);
+    EMBER_ENSURE(seen_descr && seen_order && seen_shape, ValueError,
+                 "load_npy: {}: bad header: it must have the keys 'descr', 'fortran_order' and 'shape'", path_);
     return h;
   }
 
@@ -158,11 +158,11 @@ class HeaderParser {
 // Maps a NumPy type string such as '<f4' or '|b1' to a dtype; sets `swap` when its byte order
 // differs from the host's.
 DType parse_descr(const std::string& descr, const std::string& path, bool* swap) {
-  EMBER_CHECK(descr.size() >= 2, ValueError, "load_npy: {}: unsupported dtype '{}'", path, descr);
+  EMBER_ENSURE(descr.size() >= 2, ValueError, "load_npy: {}: unsupported dtype '{}'", path, descr);
   char order = descr[0];
   std::string kind = descr.substr(1);
-  EMBER_CHECK(order == '<' || order == '>' || order == '|' || order == '=', ValueError,
-              "load_npy: {}: unsupported dtype '{}' (unknown byte order '{}')", path, descr, order);
+  EMBER_ENSURE(order == '<' || order == '>' || order == '|' || order == '=', ValueError,
+               "load_npy: {}: unsupported dtype '{}' (unknown byte order '{}')", path, descr, order);
   for (int i = 0; i < kNumDTypes; ++i) {
     DType d = static_cast<DType>(i);
     if (kind == npy_kind(d)) {
@@ -185,10 +185,10 @@ uint32_t read_le(const unsigned char* p, size_t n) {
 
 void save_npy(const std::string& path, const Tensor& t) {
   check_defined(t, "save_npy");
-  EMBER_CHECK(t.dtype() != kBFloat16, TypeError,
-              "save_npy: {}: bfloat16 tensors cannot be saved as .npy (NumPy has no bfloat16 dtype); "
-              "convert with .to(kFloat32) first",
-              path);
+  EMBER_ENSURE(t.dtype() != kBFloat16, TypeError,
+               "save_npy: {}: bfloat16 tensors cannot be saved as .npy (NumPy has no bfloat16 dtype); "
+               "convert with .to(kFloat32) first",
+               path);
   Tensor c = t.to(Device(kCPU)).contiguous();
 
   std::string shape = "(";
@@ -214,7 +214,7 @@ void save_npy(const std::string& path, const Tensor& t) {
   for (size_t i = 0; i < (v2 ? 4u : 2u); ++i) pre.push_back(static_cast<char>((header.size() >> (8 * i)) & 0xff));
 
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  EMBER_CHECK(out.is_open(), ValueError, "save_npy: {}: cannot open for writing ({})", path, std::strerror(errno));
+  EMBER_ENSURE(out.is_open(), ValueError, "save_npy: {}: cannot open for writing ({})", path, std::strerror(errno));
   out.write(pre.data(), static_cast<std::streamsize>(pre.size()));
   out.write(header.data(), static_cast<std::streamsize>(header.size()));
   size_t nbytes = static_cast<size_t>(c.numel()) * c.element_size();
@@ -229,47 +229,48 @@ void save_npy(const std::string& path, const Tensor& t) {
     }
   }
   out.close();
-  EMBER_CHECK(!out.fail(), ValueError, "save_npy: {}: write failed ({})", path, std::strerror(errno));
+  EMBER_ENSURE(!out.fail(), ValueError, "save_npy: {}: write failed ({})", path, std::strerror(errno));
 }
 
 Tensor load_npy(const std::string& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
-  EMBER_CHECK(in.is_open(), ValueError, "load_npy: {}: cannot open file ({})", path, std::strerror(errno));
+  EMBER_ENSURE(in.is_open(), ValueError, "load_npy: {}: cannot open file ({})", path, std::strerror(errno));
   const std::streamoff end = in.tellg();  // a directory opens but has no size
   std::error_code ec;
-  EMBER_CHECK(end >= 0 && !std::filesystem::is_directory(path, ec), ValueError, "load_npy: {}: not a readable file",
-              path);
+  EMBER_ENSURE(end >= 0 && !std::filesystem::is_directory(path, ec), ValueError, "load_npy: {}: not a readable file",
+               path);
   const uint64_t file_size = static_cast<uint64_t>(end);
   in.seekg(0);
 
   unsigned char pre[kMagicLen + 2 + 4] = {};
   in.read(reinterpret_cast<char*>(pre), kMagicLen + 2);
-  EMBER_CHECK(in.gcount() == static_cast<std::streamsize>(kMagicLen + 2) && std::memcmp(pre, kMagic, kMagicLen) == 0,
-              ValueError, "load_npy: {}: not a .npy file (bad magic string)", path);
+  EMBER_ENSURE(in.gcount() == static_cast<std::streamsize>(kMagicLen + 2) && std::memcmp(pre, kMagic, kMagicLen) == 0,
+               ValueError, "load_npy: {}: not a .npy file (bad magic string)", path);
   const int major = pre[kMagicLen], minor = pre[kMagicLen + 1];
-  EMBER_CHECK((major == 1 || major == 2 || major == 3) && minor == 0, ValueError,
-              "load_npy: {}: unsupported .npy format version {}.{} (ember reads 1.0, 2.0 and 3.0)", path, major, minor);
+  EMBER_ENSURE((major == 1 || major == 2 || major == 3) && minor == 0, ValueError,
+               "load_npy: {}: unsupported .npy format version {}.{} (ember reads 1.0, 2.0 and 3.0)", path, major,
+               minor);
   const size_t len_bytes = major == 1 ? 2 : 4;
   in.read(reinterpret_cast<char*>(pre + kMagicLen + 2), static_cast<std::streamsize>(len_bytes));
-  EMBER_CHECK(in.gcount() == static_cast<std::streamsize>(len_bytes), ValueError,
-              "load_npy: {}: truncated file (header length missing)", path);
+  EMBER_ENSURE(in.gcount() == static_cast<std::streamsize>(len_bytes), ValueError,
+               "load_npy: {}: truncated file (header length missing)", path);
   const uint64_t header_len = read_le(pre + kMagicLen + 2, len_bytes);
   const uint64_t data_start = kMagicLen + 2 + len_bytes + header_len;
-  EMBER_CHECK(data_start <= file_size, ValueError,
-              "load_npy: {}: truncated file (header says {} bytes, the file has {})", path, header_len,
-              file_size - (kMagicLen + 2 + len_bytes));
+  EMBER_ENSURE(data_start <= file_size, ValueError,
+               "load_npy: {}: truncated file (header says {} bytes, the file has {})", path, header_len,
+               file_size - (kMagicLen + 2 + len_bytes));
   std::string text(header_len, '\0');
   in.read(&text[0], static_cast<std::streamsize>(header_len));
-  EMBER_CHECK(in.gcount() == static_cast<std::streamsize>(header_len), ValueError,
-              "load_npy: {}: truncated file (cannot read the header)", path);
+  EMBER_ENSURE(in.gcount() == static_cast<std::streamsize>(header_len), ValueError,
+               "load_npy: {}: truncated file (cannot read the header)", path);
 
   Header h = HeaderParser(text, path).parse();
   bool swap = false;
   DType dtype = parse_descr(h.descr, path, &swap);
   const size_t width = element_size(dtype);
-  EMBER_CHECK(h.shape.size() <= static_cast<size_t>(kMaxNpyDims), ValueError,
-              "load_npy: {}: shape {} has {} dims; NumPy and ember allow at most {}", path, h.shape.str(),
-              h.shape.size(), kMaxNpyDims);
+  EMBER_ENSURE(h.shape.size() <= static_cast<size_t>(kMaxNpyDims), ValueError,
+               "load_npy: {}: shape {} has {} dims; NumPy and ember allow at most {}", path, h.shape.str(),
+               h.shape.size(), kMaxNpyDims);
   // The product of the nonzero dims must fit int64 too: it bounds the strides of an empty array.
   uint64_t numel = 1, nonzero = 1, nbytes = 0;
   bool too_large = false;
@@ -278,10 +279,10 @@ Tensor load_npy(const std::string& path) {
     if (d > 0) too_large |= __builtin_mul_overflow(nonzero, static_cast<uint64_t>(d), &nonzero);
   }
   too_large |= nonzero > INT64_MAX || __builtin_mul_overflow(numel, static_cast<uint64_t>(width), &nbytes);
-  EMBER_CHECK(!too_large, ValueError, "load_npy: {}: shape {} is too large", path, h.shape.str());
-  EMBER_CHECK(nbytes <= file_size - data_start, ValueError,
-              "load_npy: {}: truncated data: shape {} of {} needs {} bytes, the file has {}", path, h.shape.str(),
-              h.descr, nbytes, file_size - data_start);
+  EMBER_ENSURE(!too_large, ValueError, "load_npy: {}: shape {} is too large", path, h.shape.str());
+  EMBER_ENSURE(nbytes <= file_size - data_start, ValueError,
+               "load_npy: {}: truncated data: shape {} of {} needs {} bytes, the file has {}", path, h.shape.str(),
+               h.descr, nbytes, file_size - data_start);
 
   // Fortran order: the bytes are a C-order array of the reversed shape, viewed back transposed.
   Shape stored = h.shape;
@@ -290,8 +291,8 @@ Tensor load_npy(const std::string& path) {
   char* data = t.impl()->data();
   if (nbytes > 0) {
     in.read(data, static_cast<std::streamsize>(nbytes));
-    EMBER_CHECK(static_cast<uint64_t>(in.gcount()) == nbytes, ValueError,
-                "load_npy: {}: truncated data (read {} of {} bytes)", path, in.gcount(), nbytes);
+    EMBER_ENSURE(static_cast<uint64_t>(in.gcount()) == nbytes, ValueError,
+                 "load_npy: {}: truncated data (read {} of {} bytes)", path, in.gcount(), nbytes);
   }
   if (swap) swap_bytes(data, static_cast<size_t>(numel) * width, width);
   if (dtype == kBool)  // any nonzero byte is true; ember's bool storage holds only 0 and 1

@@ -351,8 +351,8 @@ void save_safetensors(const std::string& path, const std::map<std::string, Tenso
     if (name == "__metadata__") w.fail("'__metadata__' is reserved for metadata and cannot name a tensor");
     if (!t.defined()) w.fail("tensor '{}' is undefined (Tensor())", name);
     // Every ember dtype has a safetensors name today; one added later without a name fails here.
-    EMBER_CHECK(static_cast<int>(t.dtype()) >= 0 && static_cast<int>(t.dtype()) < kNumDTypes, TypeError,
-                "save_safetensors: {}: tensor '{}': dtype {} has no safetensors equivalent", path, name, t.dtype());
+    EMBER_ENSURE(static_cast<int>(t.dtype()) >= 0 && static_cast<int>(t.dtype()) < kNumDTypes, TypeError,
+                 "save_safetensors: {}: tensor '{}': dtype {} has no safetensors equivalent", path, name, t.dtype());
     items.emplace_back(name, t.detach().to(Device(kCPU)).contiguous());
   }
   // Note [safetensors layout]: dtype rank descending, then name; std::string compares bytes as

@@ -99,15 +99,15 @@ std::shared_ptr<Module> SequentialImpl::clone(const std::optional<Device>& devic
 // ---- ModuleList
 
 void ModuleListImpl::push_back(std::shared_ptr<Module> module) {
-  EMBER_CHECK(module != nullptr, ValueError, "ModuleList::push_back: the module is null");
+  EMBER_ENSURE(module != nullptr, ValueError, "ModuleList::push_back: the module is null");
   register_module(std::to_string(modules_.size()), module);
   modules_.push_back(std::move(module));
 }
 
 void ModuleListImpl::insert(size_t index, std::shared_ptr<Module> module) {
-  EMBER_CHECK(index <= modules_.size(), IndexError, "ModuleList::insert: index {} is out of range for {} modules",
-              index, modules_.size());
-  EMBER_CHECK(module != nullptr, ValueError, "ModuleList::insert: the module is null");
+  EMBER_ENSURE(index <= modules_.size(), IndexError, "ModuleList::insert: index {} is out of range for {} modules",
+               index, modules_.size());
+  EMBER_ENSURE(module != nullptr, ValueError, "ModuleList::insert: the module is null");
   modules_.insert(modules_.begin() + static_cast<std::ptrdiff_t>(index), std::move(module));
   children_.clear();
   for (size_t i = 0; i < modules_.size(); ++i) register_module(std::to_string(i), modules_[i]);
@@ -123,7 +123,7 @@ std::shared_ptr<Module> ModuleListImpl::clone(const std::optional<Device>& devic
 // ---- ModuleDict
 
 void ModuleDictImpl::insert(const std::string& key, std::shared_ptr<Module> module) {
-  EMBER_CHECK(module != nullptr, ValueError, "ModuleDict: the module for '{}' is null", key);
+  EMBER_ENSURE(module != nullptr, ValueError, "ModuleDict: the module for '{}' is null", key);
   if (std::shared_ptr<Module>* existing = modules_.find(key)) {
     *existing = module;
     replace_module(key, std::move(module));
@@ -179,8 +179,8 @@ void ParameterListImpl::append(Tensor param) {
 }
 
 void ParameterListImpl::insert(size_t index, Tensor param) {
-  EMBER_CHECK(index <= parameters_.size(), IndexError,
-              "ParameterList::insert: index {} is out of range for {} parameters", index, parameters_.size());
+  EMBER_ENSURE(index <= parameters_.size(), IndexError,
+               "ParameterList::insert: index {} is out of range for {} parameters", index, parameters_.size());
   std::vector<Tensor> all = parameters_.values();
   all.insert(all.begin() + static_cast<std::ptrdiff_t>(index), std::move(param));
   parameters_.clear();
@@ -224,7 +224,7 @@ std::string ParameterDictImpl::extra_repr() const { return describe_parameters(p
 // ---- Functional
 
 FunctionalImpl::FunctionalImpl(Function function) : function_(std::move(function)) {
-  EMBER_CHECK(static_cast<bool>(function_), ValueError, "Functional: the function is empty");
+  EMBER_ENSURE(static_cast<bool>(function_), ValueError, "Functional: the function is empty");
 }
 
 void FunctionalImpl::pretty_print(std::ostream& stream) const { stream << "Functional()"; }

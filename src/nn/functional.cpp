@@ -24,7 +24,7 @@ Tensor one_hot(const Tensor& indices, int64_t num_classes) { return ember::one_h
 
 Tensor gelu(const Tensor& x, const std::string& approximate) {
   if (approximate == "none") return ember::gelu(x);
-  EMBER_CHECK(approximate == "tanh", ValueError, "gelu: approximate must be 'none' or 'tanh', got '{}'", approximate);
+  EMBER_ENSURE(approximate == "tanh", ValueError, "gelu: approximate must be 'none' or 'tanh', got '{}'", approximate);
   // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
   const double k = std::sqrt(2.0 / M_PI);
   Tensor inner = (x + x.pow(3) * 0.044715) * k;
@@ -32,9 +32,9 @@ Tensor gelu(const Tensor& x, const std::string& approximate) {
 }
 
 Tensor dropout(const Tensor& x, double p, bool training) {
-  EMBER_CHECK(p >= 0.0 && p <= 1.0, ValueError, "dropout: probability has to be between 0 and 1, but got {}", p);
+  EMBER_ENSURE(p >= 0.0 && p <= 1.0, ValueError, "dropout: probability has to be between 0 and 1, but got {}", p);
   if (!training || p == 0.0) return x;
-  EMBER_CHECK(x.is_floating_point(), TypeError, "dropout: expected a floating tensor, got {}", x.dtype());
+  EMBER_ENSURE(x.is_floating_point(), TypeError, "dropout: expected a floating tensor, got {}", x.dtype());
   if (p == 1.0) return x * 0;
   // Keep each element with probability 1 - p (a uniform draw below 1 - p), scaled up so the
   // expectation is unchanged.
@@ -47,13 +47,13 @@ Tensor dropout(const Tensor& x, double p, bool training) {
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
-  EMBER_CHECK(x.defined() && weight.defined(), ValueError, "linear: expected defined input and weight tensors");
-  EMBER_CHECK(weight.dim() == 2, ShapeError, "linear: weight must be 2-D (out, in), got shape {}", weight.sizes());
-  EMBER_CHECK(x.dim() >= 1 && x.size(-1) == weight.size(1), ShapeError,
-              "linear: input of shape {} does not match weight of shape {} (last dim must be {})", x.sizes(),
-              weight.sizes(), weight.size(1));
-  EMBER_CHECK(!bias.defined() || bias.sizes() == Shape{weight.size(0)}, ShapeError,
-              "linear: bias of shape {} does not match weight of shape {}", bias.sizes(), weight.sizes());
+  EMBER_ENSURE(x.defined() && weight.defined(), ValueError, "linear: expected defined input and weight tensors");
+  EMBER_ENSURE(weight.dim() == 2, ShapeError, "linear: weight must be 2-D (out, in), got shape {}", weight.sizes());
+  EMBER_ENSURE(x.dim() >= 1 && x.size(-1) == weight.size(1), ShapeError,
+               "linear: input of shape {} does not match weight of shape {} (last dim must be {})", x.sizes(),
+               weight.sizes(), weight.size(1));
+  EMBER_ENSURE(!bias.defined() || bias.sizes() == Shape{weight.size(0)}, ShapeError,
+               "linear: bias of shape {} does not match weight of shape {}", bias.sizes(), weight.sizes());
   if (x.dim() != 2) {
     // (..., in) runs as (N, in) rows: (in) -> (1, in), (A, B, in) -> (A * B, in).
     Shape out_shape = x.sizes();
@@ -77,11 +77,11 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
   auto k = static_cast<int64_t>(normalized_shape.size());
   bool matches = k >= 1 && x.dim() >= k;
   for (int64_t i = 0; matches && i < k; ++i) matches = x.size(x.dim() - k + i) == normalized_shape[i];
-  EMBER_CHECK(matches, ShapeError, "layer_norm: input of shape {} does not end in normalized_shape {}", x.sizes(),
-              normalized_shape);
+  EMBER_ENSURE(matches, ShapeError, "layer_norm: input of shape {} does not end in normalized_shape {}", x.sizes(),
+               normalized_shape);
   for (const Tensor* t : {&weight, &bias})
-    EMBER_CHECK(!t->defined() || t->sizes() == normalized_shape, ShapeError,
-                "layer_norm: weight/bias of shape {} must have normalized_shape {}", t->sizes(), normalized_shape);
+    EMBER_ENSURE(!t->defined() || t->sizes() == normalized_shape, ShapeError,
+                 "layer_norm: weight/bias of shape {} must have normalized_shape {}", t->sizes(), normalized_shape);
   DimList dims;
   for (int64_t i = x.dim() - k; i < x.dim(); ++i) dims.push_back(i);
   Tensor mean = x.mean(dims, true);
@@ -95,23 +95,23 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
 
 Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
                   const Tensor& bias, bool training, double momentum, double eps) {
-  EMBER_CHECK(x.dim() == 2 || x.dim() == 3, ShapeError, "batch_norm: expected (N, C) or (N, C, L) input, got shape {}",
-              x.sizes());
+  EMBER_ENSURE(x.dim() == 2 || x.dim() == 3, ShapeError, "batch_norm: expected (N, C) or (N, C, L) input, got shape {}",
+               x.sizes());
   int64_t channels = x.size(1);
   // Statistics per channel: over N, and over L for 3-D input. Per-channel tensors are
   // viewed as (C) or (C, 1) so they broadcast against x.
   DimList dims = x.dim() == 2 ? DimList{0} : DimList{0, 2};
   Shape channel_shape = x.dim() == 2 ? Shape{channels} : Shape{channels, 1};
   for (const Tensor* t : {&running_mean, &running_var, &weight, &bias})
-    EMBER_CHECK(!t->defined() || t->sizes() == Shape{channels}, ShapeError,
-                "batch_norm: per-channel tensor of shape {} does not match {} channels", t->sizes(), channels);
+    EMBER_ENSURE(!t->defined() || t->sizes() == Shape{channels}, ShapeError,
+                 "batch_norm: per-channel tensor of shape {} does not match {} channels", t->sizes(), channels);
   Tensor mean, var;
   if (training) {
     int64_t count = x.numel() / std::max<int64_t>(channels, 1);
-    EMBER_CHECK(count > 1, ValueError,
-                "batch_norm: expected more than 1 value per channel when training, got input "
-                "of shape {}",
-                x.sizes());
+    EMBER_ENSURE(count > 1, ValueError,
+                 "batch_norm: expected more than 1 value per channel when training, got input "
+                 "of shape {}",
+                 x.sizes());
     mean = x.mean(dims, true);
     var = (x - mean).square().mean(dims, true);
     if (running_mean.defined() && running_var.defined()) {
@@ -121,8 +121,8 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
       Tensor(running_var).mul_(1 - momentum).add_(var.detach().reshape({channels}), momentum * unbias);
     }
   } else {
-    EMBER_CHECK(running_mean.defined() && running_var.defined(), ValueError,
-                "batch_norm: evaluation needs running_mean and running_var");
+    EMBER_ENSURE(running_mean.defined() && running_var.defined(), ValueError,
+                 "batch_norm: evaluation needs running_mean and running_var");
     mean = running_mean.view(channel_shape);
     var = running_var.view(channel_shape);
   }
@@ -133,9 +133,9 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
 }
 
 Tensor embedding(const Tensor& indices, const Tensor& weight) {
-  EMBER_CHECK(weight.dim() == 2, ShapeError, "embedding: weight must be 2-D (num, dim), got shape {}", weight.sizes());
-  EMBER_CHECK(indices.dtype() == kInt64 || indices.dtype() == kInt32, TypeError,
-              "embedding: indices must be int64 or int32, got {}", indices.dtype());
+  EMBER_ENSURE(weight.dim() == 2, ShapeError, "embedding: weight must be 2-D (num, dim), got shape {}", weight.sizes());
+  EMBER_ENSURE(indices.dtype() == kInt64 || indices.dtype() == kInt32, TypeError,
+               "embedding: indices must be int64 or int32, got {}", indices.dtype());
   Shape out_shape = indices.sizes();
   out_shape.push_back(weight.size(1));
   return index_select(weight, 0, indices.reshape({-1})).view(out_shape);
@@ -169,9 +169,9 @@ Tensor layer_norm(const Tensor& x, const LayerNormFuncOptions& options) {
 
 Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
                   const BatchNormFuncOptions& options) {
-  EMBER_CHECK(options.momentum().has_value(), ValueError,
-              "batch_norm: momentum None (a cumulative average) needs the module nn::BatchNorm1d, which counts "
-              "the batches; give F::batch_norm a number");
+  EMBER_ENSURE(options.momentum().has_value(), ValueError,
+               "batch_norm: momentum None (a cumulative average) needs the module nn::BatchNorm1d, which counts "
+               "the batches; give F::batch_norm a number");
   return batch_norm(x, running_mean, running_var, options.weight(), options.bias(), options.training(),
                     *options.momentum(), options.eps());
 }
@@ -181,8 +181,8 @@ Tensor embedding(const Tensor& indices, const Tensor& weight, const EmbeddingFun
   if (!options.padding_idx()) return output;
   int64_t padding_idx = *options.padding_idx();
   const int64_t rows = weight.size(0);
-  EMBER_CHECK(padding_idx < rows && padding_idx >= -rows, IndexError,
-              "embedding: padding_idx {} must be within num_embeddings ({})", padding_idx, rows);
+  EMBER_ENSURE(padding_idx < rows && padding_idx >= -rows, IndexError,
+               "embedding: padding_idx {} must be within num_embeddings ({})", padding_idx, rows);
   if (padding_idx < 0) padding_idx += rows;
   // Lookups of padding_idx pass no gradient to its row, as in PyTorch.
   Tensor keep = indices.ne(padding_idx).unsqueeze(-1);

@@ -18,9 +18,9 @@ struct Fans {
 
 // fan_in = size(1) * receptive field, fan_out = size(0) * receptive field.
 Fans fans(const Tensor& t, const char* op) {
-  EMBER_CHECK(t.dim() >= 2, ValueError,
-              "{}: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape {})", op,
-              t.sizes());
+  EMBER_ENSURE(t.dim() >= 2, ValueError,
+               "{}: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape {})", op,
+               t.sizes());
   double receptive = 1;
   for (int64_t d = 2; d < t.dim(); ++d) receptive *= static_cast<double>(t.size(d));
   return {static_cast<double>(t.size(1)) * receptive, static_cast<double>(t.size(0)) * receptive};
@@ -28,16 +28,16 @@ Fans fans(const Tensor& t, const char* op) {
 
 double kaiming_std(const Tensor& t, double a, const std::string& mode, const std::string& nonlinearity,
                    const char* op) {
-  EMBER_CHECK(mode == "fan_in" || mode == "fan_out", ValueError, "{}: mode {} not supported, use 'fan_in' or 'fan_out'",
-              op, mode);
+  EMBER_ENSURE(mode == "fan_in" || mode == "fan_out", ValueError,
+               "{}: mode {} not supported, use 'fan_in' or 'fan_out'", op, mode);
   Fans f = fans(t, op);
   double fan = mode == "fan_in" ? f.in : f.out;
   return calculate_gain(nonlinearity, a) / std::sqrt(fan);
 }
 
 void check_floating(const Tensor& t, const char* op) {
-  EMBER_CHECK(t.defined(), ValueError, "{}: the tensor is undefined", op);
-  EMBER_CHECK(t.is_floating_point(), TypeError, "{}: expected a floating tensor, got {}", op, t.dtype());
+  EMBER_ENSURE(t.defined(), ValueError, "{}: the tensor is undefined", op);
+  EMBER_ENSURE(t.is_floating_point(), TypeError, "{}: expected a floating tensor, got {}", op, t.dtype());
 }
 
 }  // namespace
@@ -64,7 +64,7 @@ Tensor normal_(Tensor t, double mean, double std) {
 }
 
 Tensor constant_(Tensor t, double value) {
-  EMBER_CHECK(t.defined(), ValueError, "constant_: the tensor is undefined");
+  EMBER_ENSURE(t.defined(), ValueError, "constant_: the tensor is undefined");
   NoGradGuard no_grad;
   return t.fill_(value);
 }

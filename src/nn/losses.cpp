@@ -38,18 +38,18 @@ Tensor reduce(const Tensor& loss, const LossReduction& r) {
 // A class weight is one floating entry per class, or undefined.
 void check_class_weight(const Tensor& weight, int64_t classes, const char* op) {
   if (!weight.defined()) return;
-  EMBER_CHECK(weight.dim() == 1 && weight.size(0) == classes, ShapeError,
-              "{}: weight of shape {} must have one entry per class ({})", op, weight.sizes(), classes);
-  EMBER_CHECK(weight.is_floating_point(), TypeError, "{}: expected a floating weight, got {}", op, weight.dtype());
+  EMBER_ENSURE(weight.dim() == 1 && weight.size(0) == classes, ShapeError,
+               "{}: weight of shape {} must have one entry per class ({})", op, weight.sizes(), classes);
+  EMBER_ENSURE(weight.is_floating_point(), TypeError, "{}: expected a floating weight, got {}", op, weight.dtype());
 }
 
 void check_same_shape(const Tensor& input, const Tensor& target, const char* op) {
-  EMBER_CHECK(input.sizes() == target.sizes(), ShapeError, "{}: target of shape {} must have the input's shape {}", op,
-              target.sizes(), input.sizes());
+  EMBER_ENSURE(input.sizes() == target.sizes(), ShapeError, "{}: target of shape {} must have the input's shape {}", op,
+               target.sizes(), input.sizes());
 }
 
 void check_floating(const Tensor& t, const char* op, const char* what) {
-  EMBER_CHECK(t.is_floating_point(), TypeError, "{}: expected a floating {}, got {}", op, what, t.dtype());
+  EMBER_ENSURE(t.is_floating_point(), TypeError, "{}: expected a floating {}, got {}", op, what, t.dtype());
 }
 
 // What a class-index target holds: how many entries are not ignore_index. Indices outside
@@ -60,7 +60,8 @@ struct ClassTargets {
 };
 
 ClassTargets scan_class_indices(const Tensor& target, int64_t classes, int64_t ignore_index, const char* op) {
-  EMBER_CHECK(target.dtype() == kInt64, TypeError, "{}: class-index targets must be int64, got {}", op, target.dtype());
+  EMBER_ENSURE(target.dtype() == kInt64, TypeError, "{}: class-index targets must be int64, got {}", op,
+               target.dtype());
   const int64_t n = target.numel();
   if (n == 0) return {0, false};
   int64_t kept = 0, lo = 0, hi = 0;
@@ -82,8 +83,8 @@ ClassTargets scan_class_indices(const Tensor& target, int64_t classes, int64_t i
     lo = stats[1];
     hi = stats[2];
   }
-  EMBER_CHECK(lo >= 0 && hi < classes, IndexError, "{}: target {} is out of bounds for {} classes", op,
-              lo < 0 ? lo : hi, classes);
+  EMBER_ENSURE(lo >= 0 && hi < classes, IndexError, "{}: target {} is out of bounds for {} classes", op,
+               lo < 0 ? lo : hi, classes);
   return {kept, kept < n};
 }
 
@@ -168,9 +169,9 @@ void check_class_target_shape(const Tensor& input, const Tensor& target, const c
     expected.push_back(input.size(0));
     for (int64_t i = 2; i < input.dim(); ++i) expected.push_back(input.size(i));
   }
-  EMBER_CHECK(input.dim() >= 1 && target.sizes() == expected, ShapeError,
-              "{}: input of shape {} expects a class-index target of shape {}, got {}", op, input.sizes(), expected,
-              target.sizes());
+  EMBER_ENSURE(input.dim() >= 1 && target.sizes() == expected, ShapeError,
+               "{}: input of shape {} expects a class-index target of shape {}, got {}", op, input.sizes(), expected,
+               target.sizes());
 }
 
 }  // namespace
@@ -185,21 +186,21 @@ Tensor l1_loss(const Tensor& input, const Tensor& target, const L1LossFuncOption
 
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options) {
   const double beta = options.beta();
-  EMBER_CHECK(beta >= 0, ValueError, "smooth_l1_loss: beta must be non-negative, got {}", beta);
+  EMBER_ENSURE(beta >= 0, ValueError, "smooth_l1_loss: beta must be non-negative, got {}", beta);
   Tensor diff = (input - target).abs();
   if (beta == 0) return reduce(diff, options.reduction());
   return reduce(where(diff < beta, diff.square() * (0.5 / beta), diff - 0.5 * beta), options.reduction());
 }
 
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options, double beta) {
-  EMBER_CHECK(options.beta() == 1.0 || options.beta() == beta, ValueError,
-              "smooth_l1_loss: beta given twice, {} in the options and {} as an argument", options.beta(), beta);
+  EMBER_ENSURE(options.beta() == 1.0 || options.beta() == beta, ValueError,
+               "smooth_l1_loss: beta given twice, {} in the options and {} as an argument", options.beta(), beta);
   return smooth_l1_loss(input, target, SmoothL1LossFuncOptions(options).beta(beta));
 }
 
 Tensor huber_loss(const Tensor& input, const Tensor& target, const HuberLossFuncOptions& options) {
   const double delta = options.delta();
-  EMBER_CHECK(delta > 0, ValueError, "huber_loss: delta must be positive, got {}", delta);
+  EMBER_ENSURE(delta > 0, ValueError, "huber_loss: delta must be positive, got {}", delta);
   Tensor diff = (input - target).abs();
   return reduce(where(diff < delta, diff.square() * 0.5, (diff - 0.5 * delta) * delta), options.reduction());
 }
@@ -220,10 +221,10 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntr
   const double label_smoothing = options.label_smoothing();
   const Reduction::Reduction r = options.reduction().kind();
   check_floating(logits, op, "input");
-  EMBER_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, ValueError,
-              "cross_entropy: label_smoothing must be between 0.0 and 1.0, got {}", label_smoothing);
-  EMBER_CHECK(logits.dim() >= 1, ShapeError, "cross_entropy: input must have a class dim, got shape {}",
-              logits.sizes());
+  EMBER_ENSURE(label_smoothing >= 0.0 && label_smoothing <= 1.0, ValueError,
+               "cross_entropy: label_smoothing must be between 0.0 and 1.0, got {}", label_smoothing);
+  EMBER_ENSURE(logits.dim() >= 1, ShapeError, "cross_entropy: input must have a class dim, got shape {}",
+               logits.sizes());
   int64_t class_dim = logits.dim() == 1 ? 0 : 1;
   const Tensor& weight = options.weight();
   check_class_weight(weight, logits.size(class_dim), op);
@@ -257,7 +258,7 @@ Tensor binary_cross_entropy(const Tensor& p, const Tensor& target, const BinaryC
   check_same_shape(p, target, op);
   if (p.numel() > 0) {
     bool in_range = all(logical_and(p >= 0, p <= 1)).item<bool>();
-    EMBER_CHECK(in_range, ValueError, "{}: all elements of input should be between 0 and 1", op);
+    EMBER_ENSURE(in_range, ValueError, "{}: all elements of input should be between 0 and 1", op);
   }
   // PyTorch clamps the logs at -100 so that p = 0 or 1 gives a finite loss. log(x) is taken of
   // where(x > 0, x, 1), so that its backward never divides by a zero x (0 / 0 = nan).

@@ -45,10 +45,10 @@ void Module::clone_(Module&, const std::optional<Device>&) {
 }
 
 void Module::check_new_name(const std::string& name, const char* what) const {
-  EMBER_CHECK(!name.empty() && name.find('.') == std::string::npos, ValueError,
-              "{}.register_{}: name '{}' must be non-empty and contain no '.'", this->name(), what, name);
+  EMBER_ENSURE(!name.empty() && name.find('.') == std::string::npos, ValueError,
+               "{}.register_{}: name '{}' must be non-empty and contain no '.'", this->name(), what, name);
   bool taken = parameters_.contains(name) || buffers_.contains(name) || children_.contains(name);
-  EMBER_CHECK(!taken, ValueError, "{}.register_{}: '{}' is already registered", this->name(), what, name);
+  EMBER_ENSURE(!taken, ValueError, "{}.register_{}: '{}' is already registered", this->name(), what, name);
 }
 
 Tensor& Module::register_parameter(std::string name, Tensor t, bool requires_grad) {
@@ -68,19 +68,19 @@ Tensor& Module::register_buffer(std::string name, Tensor t) {
 
 void Module::add_child(std::string name, std::shared_ptr<Module> module) {
   check_new_name(name, "module");
-  EMBER_CHECK(module != nullptr, ValueError, "{}.register_module: '{}' is a null module", this->name(), name);
+  EMBER_ENSURE(module != nullptr, ValueError, "{}.register_module: '{}' is a null module", this->name(), name);
   children_.insert(std::move(name), std::move(module));
 }
 
 void Module::replace_child(const std::string& name, std::shared_ptr<Module> module) {
-  EMBER_CHECK(module != nullptr, ValueError, "{}.replace_module: '{}' is a null module", this->name(), name);
+  EMBER_ENSURE(module != nullptr, ValueError, "{}.replace_module: '{}' is a null module", this->name(), name);
   std::shared_ptr<Module>* slot = children_.find(name);
-  EMBER_CHECK(slot != nullptr, ValueError, "{}.replace_module: there is no submodule '{}'", this->name(), name);
+  EMBER_ENSURE(slot != nullptr, ValueError, "{}.replace_module: there is no submodule '{}'", this->name(), name);
   *slot = std::move(module);
 }
 
 void Module::unregister_module(const std::string& name) {
-  EMBER_CHECK(children_.contains(name), ValueError, "No Module with name `{}` is registered", name);
+  EMBER_ENSURE(children_.contains(name), ValueError, "No Module with name `{}` is registered", name);
   children_.erase(name);
 }
 
@@ -207,7 +207,7 @@ void Module::convert_tensors(const std::function<Tensor(const Tensor&)>& convert
 namespace {
 
 void check_module_dtype(const Module& module, DType dtype) {
-  EMBER_CHECK(is_floating_point(dtype), TypeError, "{}.to: expected a floating dtype, got {}", module.name(), dtype);
+  EMBER_ENSURE(is_floating_point(dtype), TypeError, "{}.to: expected a floating dtype, got {}", module.name(), dtype);
 }
 
 }  // namespace
@@ -254,15 +254,15 @@ void Module::zero_grad(bool set_to_none) {
 }
 
 void Module::clone_tensors_into(Module& copy, const std::optional<Device>& device) const {
-  EMBER_CHECK(copy.parameters_.size() == parameters_.size(), ValueError,
-              "The cloned module does not have the same number of parameters as the original module after calling "
-              "reset(). Are you sure you called register_parameter() inside reset() and not the constructor?");
-  EMBER_CHECK(copy.buffers_.size() == buffers_.size(), ValueError,
-              "The cloned module does not have the same number of buffers as the original module after calling "
-              "reset(). Are you sure you called register_buffer() inside reset() and not the constructor?");
-  EMBER_CHECK(copy.children_.size() == children_.size(), ValueError,
-              "The cloned module does not have the same number of child modules as the original module after "
-              "calling reset(). Are you sure you called register_module() inside reset() and not the constructor?");
+  EMBER_ENSURE(copy.parameters_.size() == parameters_.size(), ValueError,
+               "The cloned module does not have the same number of parameters as the original module after calling "
+               "reset(). Are you sure you called register_parameter() inside reset() and not the constructor?");
+  EMBER_ENSURE(copy.buffers_.size() == buffers_.size(), ValueError,
+               "The cloned module does not have the same number of buffers as the original module after calling "
+               "reset(). Are you sure you called register_buffer() inside reset() and not the constructor?");
+  EMBER_ENSURE(copy.children_.size() == children_.size(), ValueError,
+               "The cloned module does not have the same number of child modules as the original module after "
+               "calling reset(). Are you sure you called register_module() inside reset() and not the constructor?");
   NoGradGuard no_grad;
   auto copy_values = [&](const OrderedDict<std::string, Tensor>& from, OrderedDict<std::string, Tensor>& into) {
     for (const auto& item : from) {
@@ -296,19 +296,19 @@ void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool st
       if (!state.count(item.key())) missing.push_back(item.key());
     for (const auto& item : state)
       if (!own.contains(item.first)) unexpected.push_back(item.first);
-    EMBER_CHECK(missing.empty() && unexpected.empty(), ValueError,
-                "{}.load_state_dict: missing keys [{}], unexpected keys [{}]", name(), fmt::join(missing, ", "),
-                fmt::join(unexpected, ", "));
+    EMBER_ENSURE(missing.empty() && unexpected.empty(), ValueError,
+                 "{}.load_state_dict: missing keys [{}], unexpected keys [{}]", name(), fmt::join(missing, ", "),
+                 fmt::join(unexpected, ", "));
   }
   // Check every shape before copying anything, so a failed load leaves the module unchanged.
   for (const auto& item : own) {
     auto it = state.find(item.key());
     if (it == state.end()) continue;
-    EMBER_CHECK(it->second.defined(), ValueError, "{}.load_state_dict: '{}' is an undefined tensor", name(),
-                item.key());
-    EMBER_CHECK(it->second.sizes() == item.value().sizes(), ShapeError,
-                "{}.load_state_dict: size mismatch for '{}': copying a tensor of shape {} into one of shape {}", name(),
-                item.key(), it->second.sizes(), item.value().sizes());
+    EMBER_ENSURE(it->second.defined(), ValueError, "{}.load_state_dict: '{}' is an undefined tensor", name(),
+                 item.key());
+    EMBER_ENSURE(it->second.sizes() == item.value().sizes(), ShapeError,
+                 "{}.load_state_dict: size mismatch for '{}': copying a tensor of shape {} into one of shape {}",
+                 name(), item.key(), it->second.sizes(), item.value().sizes());
   }
   NoGradGuard no_grad;
   for (auto& item : own) {

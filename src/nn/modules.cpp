@@ -20,9 +20,9 @@ const char* py_bool(bool b) { return b ? "True" : "False"; }
 // ---- Linear
 
 LinearImpl::LinearImpl(const LinearOptions& options_) : options(options_) {
-  EMBER_CHECK(options.in_features() >= 0 && options.out_features() >= 0, ValueError,
-              "Linear: sizes must be non-negative, got in_features={} out_features={}", options.in_features(),
-              options.out_features());
+  EMBER_ENSURE(options.in_features() >= 0 && options.out_features() >= 0, ValueError,
+               "Linear: sizes must be non-negative, got in_features={} out_features={}", options.in_features(),
+               options.out_features());
   reset();
 }
 
@@ -58,8 +58,8 @@ Tensor TanhImpl::forward(const Tensor& input) { return F::tanh(input); }
 Tensor SigmoidImpl::forward(const Tensor& input) { return F::sigmoid(input); }
 
 GELUImpl::GELUImpl(GELUOptions options_) : options(std::move(options_)) {
-  EMBER_CHECK(options.approximate() == "none" || options.approximate() == "tanh", ValueError,
-              "GELU: approximate must be 'none' or 'tanh', got '{}'", options.approximate());
+  EMBER_ENSURE(options.approximate() == "none" || options.approximate() == "tanh", ValueError,
+               "GELU: approximate must be 'none' or 'tanh', got '{}'", options.approximate());
 }
 Tensor GELUImpl::forward(const Tensor& input) { return F::gelu(input, options.approximate()); }
 std::string GELUImpl::extra_repr() const { return "approximate='" + options.approximate() + "'"; }
@@ -74,8 +74,8 @@ std::string LogSoftmaxImpl::extra_repr() const { return fmt::format("dim={}", op
 DropoutImpl::DropoutImpl(const DropoutOptions& options_) : options(options_) { reset(); }
 
 void DropoutImpl::reset() {
-  EMBER_CHECK(options.p() >= 0.0 && options.p() <= 1.0, ValueError,
-              "Dropout: probability has to be between 0 and 1, but got {}", options.p());
+  EMBER_ENSURE(options.p() >= 0.0 && options.p() <= 1.0, ValueError,
+               "Dropout: probability has to be between 0 and 1, but got {}", options.p());
 }
 
 Tensor DropoutImpl::forward(Tensor input) {
@@ -127,8 +127,8 @@ std::string LayerNormImpl::extra_repr() const {
 // ---- BatchNorm1d
 
 BatchNorm1dImpl::BatchNorm1dImpl(const BatchNormOptions& options_) : options(options_) {
-  EMBER_CHECK(options.num_features() >= 0, ValueError, "BatchNorm1d: num_features must be non-negative, got {}",
-              options.num_features());
+  EMBER_ENSURE(options.num_features() >= 0, ValueError, "BatchNorm1d: num_features must be non-negative, got {}",
+               options.num_features());
   reset();
 }
 
@@ -169,11 +169,11 @@ void BatchNorm1dImpl::reset_parameters() {
 }
 
 Tensor BatchNorm1dImpl::forward(const Tensor& input) {
-  EMBER_CHECK(input.dim() == 2 || input.dim() == 3, ShapeError,
-              "BatchNorm1d: expected 2D or 3D input (got {}D input of shape {})", input.dim(), input.sizes());
-  EMBER_CHECK(input.size(1) == options.num_features(), ShapeError,
-              "BatchNorm1d: expected {} channels in dim 1, got input of shape {}", options.num_features(),
-              input.sizes());
+  EMBER_ENSURE(input.dim() == 2 || input.dim() == 3, ShapeError,
+               "BatchNorm1d: expected 2D or 3D input (got {}D input of shape {})", input.dim(), input.sizes());
+  EMBER_ENSURE(input.size(1) == options.num_features(), ShapeError,
+               "BatchNorm1d: expected {} channels in dim 1, got input of shape {}", options.num_features(),
+               input.sizes());
   const bool tracking = options.track_running_stats();
   double momentum = options.momentum().value_or(0.0);
   if (is_training() && tracking) {
@@ -197,12 +197,12 @@ std::string BatchNorm1dImpl::extra_repr() const {
 
 EmbeddingImpl::EmbeddingImpl(const EmbeddingOptions& options_) : options(options_) {
   const int64_t num = options.num_embeddings();
-  EMBER_CHECK(num >= 0 && options.embedding_dim() >= 0, ValueError,
-              "Embedding: sizes must be non-negative, got num_embeddings={} embedding_dim={}", num,
-              options.embedding_dim());
+  EMBER_ENSURE(num >= 0 && options.embedding_dim() >= 0, ValueError,
+               "Embedding: sizes must be non-negative, got num_embeddings={} embedding_dim={}", num,
+               options.embedding_dim());
   if (auto& padding = options.padding_idx()) {
-    EMBER_CHECK(*padding < num && *padding >= -num, IndexError,
-                "Embedding: padding_idx {} must be within num_embeddings ({})", *padding, num);
+    EMBER_ENSURE(*padding < num && *padding >= -num, IndexError,
+                 "Embedding: padding_idx {} must be within num_embeddings ({})", *padding, num);
     if (*padding < 0) *padding += num;
   }
   reset();

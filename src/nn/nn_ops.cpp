@@ -44,10 +44,10 @@ Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
 
 Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_idx, bool scale_grad_by_freq,
                  bool sparse) {
-  EMBER_CHECK(!scale_grad_by_freq && !sparse, ValueError,
-              "embedding: scale_grad_by_freq and sparse gradients are not supported");
-  EMBER_CHECK(padding_idx >= -1, IndexError, "embedding: padding_idx must be -1 (none) or a row index, got {}",
-              padding_idx);
+  EMBER_ENSURE(!scale_grad_by_freq && !sparse, ValueError,
+               "embedding: scale_grad_by_freq and sparse gradients are not supported");
+  EMBER_ENSURE(padding_idx >= -1, IndexError, "embedding: padding_idx must be -1 (none) or a row index, got {}",
+               padding_idx);
   F::EmbeddingFuncOptions options;
   if (padding_idx >= 0) options.padding_idx(padding_idx);
   return F::embedding(indices, weight, options);

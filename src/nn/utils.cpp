@@ -18,7 +18,7 @@ Tensor clip_grad_norm_(const std::vector<Tensor>& params, double max_norm, doubl
   NoGradGuard no_grad;
   std::vector<Tensor> grads;
   for (size_t i = 0; i < params.size(); ++i) {
-    EMBER_CHECK(params[i].defined(), ValueError, "clip_grad_norm_: parameter {} is an undefined tensor", i);
+    EMBER_ENSURE(params[i].defined(), ValueError, "clip_grad_norm_: parameter {} is an undefined tensor", i);
     Tensor grad = params[i].grad();
     if (grad.defined()) grads.push_back(grad);
   }
@@ -37,11 +37,11 @@ Tensor clip_grad_norm_(const std::vector<Tensor>& params, double max_norm, doubl
   }
   if (error_if_nonfinite) {
     const double total = total_norm.item<double>();
-    EMBER_CHECK(std::isfinite(total), ValueError,
-                "clip_grad_norm_: the total norm of order {} for gradients from `parameters` is non-finite, so it "
-                "cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, "
-                "set error_if_nonfinite=false",
-                norm_type);
+    EMBER_ENSURE(std::isfinite(total), ValueError,
+                 "clip_grad_norm_: the total norm of order {} for gradients from `parameters` is non-finite, so it "
+                 "cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, "
+                 "set error_if_nonfinite=false",
+                 norm_type);
   }
   // Multiplying by a coefficient clamped to 1 leaves gradients under the limit unchanged.
   Tensor clip_coef = (max_norm / (total_norm + 1e-6)).clamp_max(1.0);

@@ -13,16 +13,16 @@ namespace {
 void check_int_division(BinaryOp op, DType compute, const Tensor& b) {
   if ((op == BinaryOp::FloorDivide || op == BinaryOp::Remainder) && is_integral(compute, false)) {
     bool any_zero = is_wrapped(b) ? b.item().to_int() == 0 : eq(b, 0).any().item<bool>();
-    EMBER_CHECK(!any_zero, ValueError, "{}: integer division by zero (ZeroDivisionError)", op_name(op));
+    EMBER_ENSURE(!any_zero, ValueError, "{}: integer division by zero (ZeroDivisionError)", op_name(op));
   }
 }
 
 // An in-place op writes its result into self's dtype: refused where that would lose the kind
 // of value (a float result into an integer tensor, a number into a bool one), like PyTorch.
 void check_inplace_result(const char* op, DType result, DType self) {
-  EMBER_CHECK(!(is_floating_point(result) && !is_floating_point(self)) && !(result != kBool && self == kBool),
-              TypeError, "{}_: result type {} can't be cast to the desired output type {}", op, dtype_name(result),
-              dtype_name(self));
+  EMBER_ENSURE(!(is_floating_point(result) && !is_floating_point(self)) && !(result != kBool && self == kBool),
+               TypeError, "{}_: result type {} can't be cast to the desired output type {}", op, dtype_name(result),
+               dtype_name(self));
 }
 
 struct BinaryTypes {
@@ -34,34 +34,34 @@ BinaryTypes binary_types(BinaryOp op, const Tensor& a, const Tensor& b) {
   const char* name = op_name(op);
   if (op_kind(op) == BinaryKind::Cmp) return {common, kBool};
   if (op_kind(op) == BinaryKind::Bits) {
-    EMBER_CHECK(is_integral(common, true), TypeError,
-                "{}: not implemented for dtype {} (bitwise ops take integer or bool tensors; got {} and {})", name,
-                dtype_name(common), dtype_name(a.dtype()), dtype_name(b.dtype()));
+    EMBER_ENSURE(is_integral(common, true), TypeError,
+                 "{}: not implemented for dtype {} (bitwise ops take integer or bool tensors; got {} and {})", name,
+                 dtype_name(common), dtype_name(a.dtype()), dtype_name(b.dtype()));
     return {common, common};
   }
   if (op_kind(op) == BinaryKind::Float && !is_floating_point(common)) return {kFloat32, kFloat32};
-  EMBER_CHECK(!(op == BinaryOp::Sub && common == kBool), TypeError,
-              "sub: subtraction, the `-` operator, with two bool tensors is not supported; use logical_xor() instead");
-  EMBER_CHECK(
+  EMBER_ENSURE(!(op == BinaryOp::Sub && common == kBool), TypeError,
+               "sub: subtraction, the `-` operator, with two bool tensors is not supported; use logical_xor() instead");
+  EMBER_ENSURE(
       !(op == BinaryOp::Sub && (a.dtype() == kBool || b.dtype() == kBool)), TypeError,
       "sub: subtraction, the `-` operator, with a bool tensor is not supported; use logical_not() to invert a mask");
-  EMBER_CHECK(!((op == BinaryOp::FloorDivide || op == BinaryOp::Remainder) && common == kBool), TypeError,
-              "{}: not implemented for dtype bool", name);
+  EMBER_ENSURE(!((op == BinaryOp::FloorDivide || op == BinaryOp::Remainder) && common == kBool), TypeError,
+               "{}: not implemented for dtype bool", name);
   if (op == BinaryOp::Pow && is_integral(common, false)) {
     // A negative Scalar exponent has no integer result and PyTorch refuses it; negative tensor
     // exponents are allowed and give 0 (or +-1 for bases +-1), like PyTorch.
     bool negative = is_wrapped(b) && b.item().to_int() < 0;
-    EMBER_CHECK(!negative, ValueError, "pow: integers to negative integer powers are not allowed");
+    EMBER_ENSURE(!negative, ValueError, "pow: integers to negative integer powers are not allowed");
   }
   return {common, common};
 }
 
 void check_alpha(BinaryOp op, DType compute, const Scalar& alpha) {
-  EMBER_CHECK(!(is_integral(compute, true) && alpha.is_floating_point()), TypeError,
-              "{}: for integral input tensors, argument alpha must not be a floating point number (got {})",
-              op_name(op), alpha.str());
-  EMBER_CHECK(!(alpha.is_bool() && compute != kBool), TypeError,
-              "{}: boolean alpha is only supported for bool results, not {}", op_name(op), dtype_name(compute));
+  EMBER_ENSURE(!(is_integral(compute, true) && alpha.is_floating_point()), TypeError,
+               "{}: for integral input tensors, argument alpha must not be a floating point number (got {})",
+               op_name(op), alpha.str());
+  EMBER_ENSURE(!(alpha.is_bool() && compute != kBool), TypeError,
+               "{}: boolean alpha is only supported for bool results, not {}", op_name(op), dtype_name(compute));
 }
 
 // t converted and broadcast for a kernel: an internal view, never part of the autograd graph.
@@ -99,8 +99,8 @@ Tensor& run_binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar
   BinaryTypes ty = binary_types(op, self, other);
   check_inplace_result(name, ty.out, self.dtype());
   Shape shape = broadcast_shapes(self.sizes(), other.sizes(), name);
-  EMBER_CHECK(shape == self.sizes(), ShapeError, "{}_: output with shape {} doesn't match the broadcast shape {}", name,
-              self.sizes().str(), shape.str());
+  EMBER_ENSURE(shape == self.sizes(), ShapeError, "{}_: output with shape {} doesn't match the broadcast shape {}",
+               name, self.sizes().str(), shape.str());
   check_writable(self, name);
   check_alpha(op, ty.compute, alpha);
   check_int_division(op, ty.compute, other);
@@ -143,18 +143,18 @@ Tensor run_unary(UnaryOp op, const Tensor& x, const UnaryParams& p = {}) {
       if (!is_floating_point(in)) in = out = kFloat32;
       break;
     case UnaryKind::Same:
-      EMBER_CHECK(in != kBool || op == UnaryOp::Clamp || op == UnaryOp::NanToNum, TypeError,
-                  "{}: not implemented for dtype bool{}", name,
-                  op == UnaryOp::Neg
-                      ? " (negation, the `-` operator, on a bool tensor is not supported; use logical_not())"
-                      : "");
+      EMBER_ENSURE(in != kBool || op == UnaryOp::Clamp || op == UnaryOp::NanToNum, TypeError,
+                   "{}: not implemented for dtype bool{}", name,
+                   op == UnaryOp::Neg
+                       ? " (negation, the `-` operator, on a bool tensor is not supported; use logical_not())"
+                       : "");
       break;
     case UnaryKind::Pred:
       out = kBool;
       break;
     case UnaryKind::Bits:
-      EMBER_CHECK(is_integral(in, true), TypeError,
-                  "{}: not implemented for dtype {} (bitwise ops take integer or bool tensors)", name, dtype_name(in));
+      EMBER_ENSURE(is_integral(in, true), TypeError,
+                   "{}: not implemented for dtype {} (bitwise ops take integer or bool tensors)", name, dtype_name(in));
       break;
   }
   if (in == kBool && op_kind(op) == UnaryKind::Same) {  // clamp / nan_to_num on bool: identity-like, via uint8
@@ -180,7 +180,7 @@ Tensor& run_unary_(UnaryOp op, Tensor& x, const UnaryParams& p = {}) {
 }
 
 UnaryParams clamp_params(std::optional<Scalar> lo, std::optional<Scalar> hi) {
-  EMBER_CHECK(lo || hi, ValueError, "clamp: at least one of 'min' or 'max' must not be None");
+  EMBER_ENSURE(lo || hi, ValueError, "clamp: at least one of 'min' or 'max' must not be None");
   UnaryParams p;
   if (lo) p.a = lo->to_double(), p.has_a = true;
   if (hi) p.b = hi->to_double(), p.has_b = true;
@@ -216,12 +216,12 @@ Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) {
   check_defined(*this, "clamp_");
   check_writable(*this, "clamp_");
   if (autograd::inplace_needs_grad(*this)) {
-    EMBER_CHECK(is_floating_point(), TypeError, "clamp_: integer tensors cannot require grad");
+    EMBER_ENSURE(is_floating_point(), TypeError, "clamp_: integer tensors cannot require grad");
     return autograd::inplace(*this, "clamp_", [&](const Tensor& old) { return ember::clamp(old, lo, hi); });
   }
   Tensor r = ember::clamp(*this, lo, hi);
-  EMBER_CHECK(r.dtype() == dtype(), TypeError, "clamp_: result type {} can't be cast to the desired output type {}",
-              dtype_name(r.dtype()), dtype_name(dtype()));
+  EMBER_ENSURE(r.dtype() == dtype(), TypeError, "clamp_: result type {} can't be cast to the desired output type {}",
+               dtype_name(r.dtype()), dtype_name(dtype()));
   return copy_(r);
 }
 
@@ -316,8 +316,8 @@ Tensor nan_to_num(const Tensor& x, std::optional<double> nan, std::optional<doub
 // ---- where
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   Device dev = common_device({&cond, &a, &b}, "where");
-  EMBER_CHECK(cond.dtype() == kBool, TypeError,
-              "where: expected condition to be a bool tensor, but got a tensor of dtype {}", dtype_name(cond.dtype()));
+  EMBER_ENSURE(cond.dtype() == kBool, TypeError,
+               "where: expected condition to be a bool tensor, but got a tensor of dtype {}", dtype_name(cond.dtype()));
   DType dt = result_type({&a, &b});
   Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"), b.sizes(), "where");
   Tensor out = empty_tensor(shape, dt, dev);

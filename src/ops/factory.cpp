@@ -22,7 +22,7 @@ void manual_seed(uint64_t seed) {
 
 namespace {
 Tensor make(const Shape& shape, const TensorOptions& opts, DType default_dtype) {
-  for (int64_t s : shape) EMBER_CHECK(s >= 0, ShapeError, "empty: negative dimension {} in shape {}", s, shape.str());
+  for (int64_t s : shape) EMBER_ENSURE(s >= 0, ShapeError, "empty: negative dimension {} in shape {}", s, shape.str());
   return empty_tensor(shape, opts.dtype_or(default_dtype), opts.device());
 }
 // Applies opts.requires_grad() once the new tensor holds its values.
@@ -35,7 +35,7 @@ TensorOptions like(const Tensor& t, const TensorOptions& opts) {
   return TensorOptions(opts).dtype(opts.dtype_or(t.dtype())).device(opts.device_or(t.device()));
 }
 void check_float(DType d, const char* op) {
-  EMBER_CHECK(is_floating_point(d), TypeError, "{}: expected a floating point dtype, got {}", op, dtype_name(d));
+  EMBER_ENSURE(is_floating_point(d), TypeError, "{}: expected a floating point dtype, got {}", op, dtype_name(d));
 }
 }  // namespace
 
@@ -69,7 +69,7 @@ Tensor randn(const Shape& shape, const TensorOptions& opts) {
 }
 
 Tensor randint(int64_t low, int64_t high, const Shape& shape, const TensorOptions& opts) {
-  EMBER_CHECK(low < high, ValueError, "randint: expects low < high, but got low={} and high={}", low, high);
+  EMBER_ENSURE(low < high, ValueError, "randint: expects low < high, but got low={} and high={}", low, high);
   const DType dtype = opts.dtype_or(kInt64);
   // Both ends of [low, high) must lie in the dtype's range, like libtorch (floats take any range).
   auto in_range = [dtype](int64_t v) {
@@ -84,9 +84,9 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, const TensorOption
         return true;
     }
   };
-  EMBER_CHECK(in_range(low), ValueError, "randint: low={} is out of bounds for dtype {}", low, dtype_name(dtype));
-  EMBER_CHECK(in_range(high - 1), ValueError, "randint: high - 1 = {} is out of bounds for dtype {}", high - 1,
-              dtype_name(dtype));
+  EMBER_ENSURE(in_range(low), ValueError, "randint: low={} is out of bounds for dtype {}", low, dtype_name(dtype));
+  EMBER_ENSURE(in_range(high - 1), ValueError, "randint: high - 1 = {} is out of bounds for dtype {}", high - 1,
+               dtype_name(dtype));
   Tensor t = make(shape, opts, kInt64);
   if (t.numel() > 0) backend_for(t).randint(t, low, high);
   return finish(t, opts);
@@ -94,9 +94,9 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, const TensorOption
 Tensor randint(int64_t high, const Shape& shape, const TensorOptions& opts) { return randint(0, high, shape, opts); }
 
 Tensor randperm(int64_t n, const TensorOptions& opts) {
-  EMBER_CHECK(n >= 0, ValueError, "randperm: n must be non-negative, got {}", n);
+  EMBER_ENSURE(n >= 0, ValueError, "randperm: n must be non-negative, got {}", n);
   const DType dtype = opts.dtype_or(kInt64);
-  EMBER_CHECK(dtype != kBool, TypeError, "randperm: not implemented for dtype bool");
+  EMBER_ENSURE(dtype != kBool, TypeError, "randperm: not implemented for dtype bool");
   if (n > 0) check_fits(n - 1, dtype, "randperm");
   Tensor values = empty({n}, TensorOptions(kInt64));
   int64_t* perm = values.data_ptr<int64_t>();
@@ -112,9 +112,9 @@ Tensor randperm(int64_t n, const TensorOptions& opts) {
 Tensor& Tensor::uniform_(double from, double to) {
   check_defined(*this, "uniform_");
   check_float(dtype(), "uniform_");
-  EMBER_CHECK(from <= to, ValueError, "uniform_: expects from <= to, but got from={} and to={}", from, to);
-  EMBER_CHECK(std::isfinite(to - from), ValueError, "uniform_: expects a finite range, but got from={} and to={}", from,
-              to);
+  EMBER_ENSURE(from <= to, ValueError, "uniform_: expects from <= to, but got from={} and to={}", from, to);
+  EMBER_ENSURE(std::isfinite(to - from), ValueError, "uniform_: expects a finite range, but got from={} and to={}",
+               from, to);
   if (autograd::inplace_needs_grad(*this))
     return autograd::inplace(*this, "uniform_", [&](const Tensor& old) { return empty_like(old).uniform_(from, to); });
   if (numel() == 0) return *this;
@@ -128,7 +128,7 @@ Tensor& Tensor::uniform_(double from, double to) {
 Tensor& Tensor::normal_(double mean, double std) {
   check_defined(*this, "normal_");
   check_float(dtype(), "normal_");
-  EMBER_CHECK(std >= 0, ValueError, "normal_: expects std >= 0.0, but found std {}", std);
+  EMBER_ENSURE(std >= 0, ValueError, "normal_: expects std >= 0.0, but found std {}", std);
   if (autograd::inplace_needs_grad(*this))
     return autograd::inplace(*this, "normal_", [&](const Tensor& old) { return empty_like(old).normal_(mean, std); });
   if (numel() == 0) return *this;
@@ -157,16 +157,17 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, const 
   bool floating = start.is_floating_point() || end.is_floating_point() || step.is_floating_point();
   DType dt = opts.dtype_or(floating ? kFloat32 : kInt64);
   double s = start.to_double(), e = end.to_double(), st = step.to_double();
-  EMBER_CHECK(st != 0, ValueError, "arange: step must be nonzero");
-  EMBER_CHECK(std::isfinite(s) && std::isfinite(e), ValueError, "arange: unsupported range: {} -> {}", s, e);
-  EMBER_CHECK((st > 0 && e >= s) || (st < 0 && e <= s), ValueError,
-              "arange: upper bound and larger bound inconsistent with step sign (start={}, end={}, step={})", s, e, st);
+  EMBER_ENSURE(st != 0, ValueError, "arange: step must be nonzero");
+  EMBER_ENSURE(std::isfinite(s) && std::isfinite(e), ValueError, "arange: unsupported range: {} -> {}", s, e);
+  EMBER_ENSURE((st > 0 && e >= s) || (st < 0 && e <= s), ValueError,
+               "arange: upper bound and larger bound inconsistent with step sign (start={}, end={}, step={})", s, e,
+               st);
   const double length = floating
                             ? std::ceil((e - s) / st)
                             : static_cast<double>(integer_range_length(start.to_int(), end.to_int(), step.to_int()));
-  EMBER_CHECK(length < 9.2233720368547758e18, ValueError,
-              "arange: invalid size, possible overflow? ({} elements from start={}, end={}, step={})", length,
-              start.str(), end.str(), step.str());
+  EMBER_ENSURE(length < 9.2233720368547758e18, ValueError,
+               "arange: invalid size, possible overflow? ({} elements from start={}, end={}, step={})", length,
+               start.str(), end.str(), step.str());
   const int64_t n = floating ? static_cast<int64_t>(length)
                              : static_cast<int64_t>(integer_range_length(start.to_int(), end.to_int(), step.to_int()));
   // Computed on the host (like PyTorch's CPU kernel: start + i * step, in double for floats and
@@ -184,9 +185,9 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, const 
 }
 
 Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const TensorOptions& opts) {
-  EMBER_CHECK(steps >= 0, ValueError, "linspace: number of steps must be non-negative, got {}", steps);
+  EMBER_ENSURE(steps >= 0, ValueError, "linspace: number of steps must be non-negative, got {}", steps);
   const DType dt = opts.dtype_or(kFloat32);
-  EMBER_CHECK(dt != kBool, TypeError, "linspace: not implemented for dtype bool");
+  EMBER_ENSURE(dt != kBool, TypeError, "linspace: not implemented for dtype bool");
   check_fits(start, dt, "linspace");
   check_fits(end, dt, "linspace");
   double s = start.to_double(), e = end.to_double();
@@ -204,8 +205,8 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const Ten
 Tensor eye(int64_t n, const TensorOptions& opts) { return eye(n, n, opts); }
 
 Tensor eye(int64_t n, int64_t m, const TensorOptions& opts) {
-  EMBER_CHECK(n >= 0, ValueError, "eye: n must be greater or equal to 0, got {}", n);
-  EMBER_CHECK(m >= 0, ValueError, "eye: m must be greater or equal to 0, got {}", m);
+  EMBER_ENSURE(n >= 0, ValueError, "eye: n must be greater or equal to 0, got {}", n);
+  EMBER_ENSURE(m >= 0, ValueError, "eye: m must be greater or equal to 0, got {}", m);
   Tensor t = zeros({n, m}, TensorOptions(opts).requires_grad(false));
   int64_t k = std::min(n, m);
   if (k > 0) t.as_strided({k}, {m + 1}, 0).fill_(1);
@@ -221,25 +222,25 @@ Tensor from_blob(void* data, const Shape& sizes, const std::function<void(void*)
 
 Tensor from_blob(void* data, const Shape& sizes, const Shape& strides, const TensorOptions& opts,
                  std::function<void(void*)> deleter) {
-  EMBER_CHECK(sizes.size() == strides.size(), ShapeError, "from_blob: sizes {} and strides {} have different lengths",
-              sizes.str(), strides.str());
-  EMBER_CHECK(data != nullptr || sizes.numel() == 0, ValueError, "from_blob: data is a null pointer");
+  EMBER_ENSURE(sizes.size() == strides.size(), ShapeError, "from_blob: sizes {} and strides {} have different lengths",
+               sizes.str(), strides.str());
+  EMBER_ENSURE(data != nullptr || sizes.numel() == 0, ValueError, "from_blob: data is a null pointer");
   int64_t extent = 0;
   for (size_t i = 0; i < sizes.size(); ++i) {
-    EMBER_CHECK(sizes[i] >= 0 && strides[i] >= 0, ValueError,
-                "from_blob: negative size or stride (sizes {}, strides {})", sizes.str(), strides.str());
+    EMBER_ENSURE(sizes[i] >= 0 && strides[i] >= 0, ValueError,
+                 "from_blob: negative size or stride (sizes {}, strides {})", sizes.str(), strides.str());
     int64_t span = 0;
-    EMBER_CHECK(sizes[i] == 0 || (!__builtin_mul_overflow(sizes[i] - 1, strides[i], &span) &&
-                                  !__builtin_add_overflow(extent, span, &extent)),
-                ValueError, "from_blob: sizes {} and strides {} reach past the addressable range", sizes.str(),
-                strides.str());
+    EMBER_ENSURE(sizes[i] == 0 || (!__builtin_mul_overflow(sizes[i] - 1, strides[i], &span) &&
+                                   !__builtin_add_overflow(extent, span, &extent)),
+                 ValueError, "from_blob: sizes {} and strides {} reach past the addressable range", sizes.str(),
+                 strides.str());
   }
   DType dt = opts.dtype();
   Device dev = opts.device();
   size_t nbytes = 0;
-  EMBER_CHECK(sizes.numel() == 0 || !__builtin_mul_overflow(static_cast<size_t>(extent) + 1, element_size(dt), &nbytes),
-              ValueError, "from_blob: sizes {} and strides {} reach past the addressable range", sizes.str(),
-              strides.str());
+  EMBER_ENSURE(
+      sizes.numel() == 0 || !__builtin_mul_overflow(static_cast<size_t>(extent) + 1, element_size(dt), &nbytes),
+      ValueError, "from_blob: sizes {} and strides {} reach past the addressable range", sizes.str(), strides.str());
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = std::make_shared<StorageImpl>(data, nbytes, dev, nullptr, std::move(deleter));
   impl->layout = Layout(sizes, strides);
@@ -251,19 +252,19 @@ Tensor from_blob(void* data, const Shape& sizes, const Shape& strides, const Ten
 namespace detail {
 
 void check_ragged(Shape& shape, size_t depth, int64_t n) {
-  EMBER_CHECK(depth < shape.size(), ValueError, "tensor: nested list is deeper than expected");
+  EMBER_ENSURE(depth < shape.size(), ValueError, "tensor: nested list is deeper than expected");
   if (shape[depth] < 0) {
     shape[depth] = n;
   } else {
-    EMBER_CHECK(shape[depth] == n, ValueError,
-                "tensor: ragged nested list: expected sequence of length {} at dim {} (got {})", shape[depth], depth,
-                n);
+    EMBER_ENSURE(shape[depth] == n, ValueError,
+                 "tensor: ragged nested list: expected sequence of length {} at dim {} (got {})", shape[depth], depth,
+                 n);
   }
 }
 
 Tensor tensor_from_data(const void* data, int64_t count, DType src, const Shape& shape, const TensorOptions& opts) {
-  EMBER_CHECK(shape.numel() == count, ShapeError, "from_vector: {} values cannot fill shape {} ({} elements)", count,
-              shape.str(), shape.numel());
+  EMBER_ENSURE(shape.numel() == count, ShapeError, "from_vector: {} values cannot fill shape {} ({} elements)", count,
+               shape.str(), shape.numel());
   Tensor host = empty_tensor(shape, src, Device(kCPU));
   if (count > 0) std::memcpy(host.raw_data_ptr(), data, static_cast<size_t>(count) * element_size(src));
   return finish(host.to(TensorOptions().dtype(opts.dtype_or(src)).device(opts.device())), opts);

@@ -41,7 +41,7 @@ Tensor wrap_checked(const Scalar& value, DType dtype, const char* op) {
 bool is_wrapped(const Tensor& t) { return t.impl()->wrapped_number; }
 
 void check_defined(const Tensor& t, const char* op) {
-  EMBER_CHECK(t.defined(), ValueError, "{}: expected a defined tensor but got an undefined one (Tensor())", op);
+  EMBER_ENSURE(t.defined(), ValueError, "{}: expected a defined tensor but got an undefined one (Tensor())", op);
 }
 
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
@@ -50,8 +50,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   for (size_t i = 0; i < n; ++i) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    EMBER_CHECK(da == db || da == 1 || db == 1, ShapeError, "{}: shapes {} and {} cannot be broadcast together", op,
-                a.str(), b.str());
+    EMBER_ENSURE(da == db || da == 1 || db == 1, ShapeError, "{}: shapes {} and {} cannot be broadcast together", op,
+                 a.str(), b.str());
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -93,16 +93,16 @@ Device common_device(std::initializer_list<const Tensor*> tensors, const char* o
       first = t;
       continue;
     }
-    EMBER_CHECK(impl->device() == first->impl()->device(), DeviceError,
-                "{}: expected all tensors to be on the same device, but found tensors on {} and {}", op,
-                first->device().str(), t->device().str());
+    EMBER_ENSURE(impl->device() == first->impl()->device(), DeviceError,
+                 "{}: expected all tensors to be on the same device, but found tensors on {} and {}", op,
+                 first->device().str(), t->device().str());
   }
   return first ? first->device() : Device(kCPU);
 }
 
 void check_writable(const Tensor& t, const char* op) {
   for (int64_t i = 0; i < t.dim(); ++i)
-    EMBER_CHECK(
+    EMBER_ENSURE(
         t.stride(i) != 0 || t.size(i) <= 1, ValueError,
         "{}: unsupported operation: more than one element of the written-to tensor (shape {}, strides {}) refers to a "
         "single memory location; clone() it before writing",

@@ -18,9 +18,9 @@ enum class IndexDTypes { Int64, Int64OrInt32 };
 Tensor check_index(const Tensor& index, const char* name, IndexDTypes allowed = IndexDTypes::Int64) {
   check_defined(index, name);
   const bool int32_ok = allowed == IndexDTypes::Int64OrInt32;
-  EMBER_CHECK(index.dtype() == kInt64 || (int32_ok && index.dtype() == kInt32), TypeError,
-              "{}: expected an {} index tensor, but got a tensor of dtype {}", name,
-              int32_ok ? "int64 or int32" : "int64", dtype_name(index.dtype()));
+  EMBER_ENSURE(index.dtype() == kInt64 || (int32_ok && index.dtype() == kInt32), TypeError,
+               "{}: expected an {} index tensor, but got a tensor of dtype {}", name,
+               int32_ok ? "int64 or int32" : "int64", dtype_name(index.dtype()));
   return to_dtype(index, kInt64);
 }
 
@@ -29,8 +29,8 @@ void check_range(const Tensor& index, int64_t size, bool allow_negative, const c
   if (index.numel() == 0) return;
   int64_t lo = amin(index).item<int64_t>(), hi = amax(index).item<int64_t>();
   int64_t bad = hi >= size ? hi : lo;
-  EMBER_CHECK(lo >= (allow_negative ? -size : 0) && hi < size, IndexError,
-              "{}: index {} is out of bounds for dimension {} with size {}", name, bad, dim, size);
+  EMBER_ENSURE(lo >= (allow_negative ? -size : 0) && hi < size, IndexError,
+               "{}: index {} is out of bounds for dimension {} with size {}", name, bad, dim, size);
 }
 
 // t with size n and stride 0 along dim: every position along dim reads the same base.
@@ -42,13 +42,13 @@ Tensor broadcast_along(const Tensor& t, int64_t dim, const Shape& sizes) {
 }
 
 void check_gather_shapes(const Tensor& x, int64_t d, const Tensor& index, const char* name) {
-  EMBER_CHECK(index.dim() == x.dim() || (x.dim() == 0 && index.dim() <= 1), ShapeError,
-              "{}: index tensor must have the same number of dimensions as the input tensor (shapes {} and {})", name,
-              index.sizes().str(), x.sizes().str());
+  EMBER_ENSURE(index.dim() == x.dim() || (x.dim() == 0 && index.dim() <= 1), ShapeError,
+               "{}: index tensor must have the same number of dimensions as the input tensor (shapes {} and {})", name,
+               index.sizes().str(), x.sizes().str());
   for (int64_t k = 0; k < index.dim(); ++k)
-    EMBER_CHECK(k == d || index.size(k) <= x.size(k), ShapeError,
-                "{}: size of index {} does not fit the input {} in dimension {} ({} > {})", name, index.sizes().str(),
-                x.sizes().str(), k, index.size(k), x.size(k));
+    EMBER_ENSURE(k == d || index.size(k) <= x.size(k), ShapeError,
+                 "{}: size of index {} does not fit the input {} in dimension {} ({} > {})", name, index.sizes().str(),
+                 x.sizes().str(), k, index.size(k), x.size(k));
 }
 
 }  // namespace
@@ -56,8 +56,8 @@ void check_gather_shapes(const Tensor& x, int64_t d, const Tensor& index, const 
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index_in) {
   Device dev = common_device({&x, &index_in}, "index_select");
   Tensor index = check_index(index_in, "index_select", IndexDTypes::Int64OrInt32);
-  EMBER_CHECK(index.dim() <= 1, ShapeError, "index_select: index must be 0-D or 1-D, but got shape {}",
-              index.sizes().str());
+  EMBER_ENSURE(index.dim() <= 1, ShapeError, "index_select: index must be 0-D or 1-D, but got shape {}",
+               index.sizes().str());
   if (x.dim() == 0) {
     check_range(index, 1, false, "index_select", 0);
     return x.clone();
@@ -109,11 +109,11 @@ void scatter_write(Tensor& self, int64_t dim, const Tensor& index_in, const Tens
   if (src.dim() == 0 && (is_wrapped(src) || index.dim() > 0)) {
     values = to_dtype(src, self.dtype()).expand(index.sizes());
   } else {
-    EMBER_CHECK(src.dim() == index.dim(), ShapeError, "{}: src {} must have the same number of dimensions as index {}",
-                name, src.sizes().str(), index.sizes().str());
+    EMBER_ENSURE(src.dim() == index.dim(), ShapeError, "{}: src {} must have the same number of dimensions as index {}",
+                 name, src.sizes().str(), index.sizes().str());
     for (int64_t k = 0; k < index.dim(); ++k)
-      EMBER_CHECK(index.size(k) <= src.size(k), ShapeError, "{}: index {} is larger than src {} in dimension {}", name,
-                  index.sizes().str(), src.sizes().str(), k);
+      EMBER_ENSURE(index.size(k) <= src.size(k), ShapeError, "{}: index {} is larger than src {} in dimension {}", name,
+                   index.sizes().str(), src.sizes().str(), k);
     values = to_dtype(src, self.dtype());
     for (int64_t k = 0; k < index.dim(); ++k) values = values.narrow(k, 0, index.size(k));
   }
@@ -192,16 +192,16 @@ void index_add_write(Tensor& target, int64_t dim_, const Tensor& index_in, const
   Device dev = common_device({&target, &index_in, &source}, "index_add_");
   check_writable(target, "index_add_");
   Tensor index = check_index(index_in, "index_add_", IndexDTypes::Int64OrInt32);
-  EMBER_CHECK(index.dim() <= 1, ShapeError, "index_add_: index must be 0-D or 1-D, but got shape {}",
-              index.sizes().str());
+  EMBER_ENSURE(index.dim() <= 1, ShapeError, "index_add_: index must be 0-D or 1-D, but got shape {}",
+               index.sizes().str());
   Tensor self = target.dim() == 0 ? target.view({1}) : target;
   Tensor src = source.dim() == 0 ? source.view({1}) : source;
   int64_t d = wrap_dim(dim_, self.dim(), "index_add_");
   Shape expect = self.sizes();
   expect[d] = index.numel();
-  EMBER_CHECK(src.sizes() == expect, ShapeError,
-              "index_add_: source of shape {} does not match the expected shape {} (self {}, {} indices)",
-              source.sizes().str(), expect.str(), target.sizes().str(), index.numel());
+  EMBER_ENSURE(src.sizes() == expect, ShapeError,
+               "index_add_: source of shape {} does not match the expected shape {} (self {}, {} indices)",
+               source.sizes().str(), expect.str(), target.sizes().str(), index.numel());
   check_range(index, self.size(d), false, "index_add_", d);
   if (src.numel() == 0) return;
   Tensor values = to_dtype(alpha.to_double() == 1.0 ? src : ember::mul(src, alpha), target.dtype());
@@ -241,38 +241,39 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
 
 Tensor masked_select(const Tensor& x, const Tensor& mask) {
   common_device({&x, &mask}, "masked_select");
-  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_select: expected mask of dtype bool, but got {}",
-              dtype_name(mask.dtype()));
+  EMBER_ENSURE(mask.dtype() == kBool, TypeError, "masked_select: expected mask of dtype bool, but got {}",
+               dtype_name(mask.dtype()));
   Shape b = broadcast_shapes(x.sizes(), mask.sizes(), "masked_select");
   return expand_to(x, b).index({expand_to(mask, b)});
 }
 
 Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
   common_device({this, &mask}, "masked_fill_");
-  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_fill_: expected mask of dtype bool, but got {}",
-              dtype_name(mask.dtype()));
+  EMBER_ENSURE(mask.dtype() == kBool, TypeError, "masked_fill_: expected mask of dtype bool, but got {}",
+               dtype_name(mask.dtype()));
   Shape b = broadcast_shapes(sizes(), mask.sizes(), "masked_fill_");
-  EMBER_CHECK(b == sizes(), ShapeError, "masked_fill_: mask of shape {} cannot be broadcast to the tensor's shape {}",
-              mask.sizes().str(), sizes().str());
+  EMBER_ENSURE(b == sizes(), ShapeError, "masked_fill_: mask of shape {} cannot be broadcast to the tensor's shape {}",
+               mask.sizes().str(), sizes().str());
   return copy_(ember::where(mask, wrap_checked(value, dtype(), "masked_fill_"), *this));
 }
 Tensor& Tensor::masked_fill_(const Tensor& mask, const Tensor& value) {
   check_defined(value, "masked_fill_");
-  EMBER_CHECK(value.dim() == 0, ShapeError,
-              "masked_fill_: only supports a 0-dimensional value tensor, but got one of shape {}", value.sizes().str());
+  EMBER_ENSURE(value.dim() == 0, ShapeError,
+               "masked_fill_: only supports a 0-dimensional value tensor, but got one of shape {}",
+               value.sizes().str());
   return masked_fill_(mask, value.item());
 }
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
   common_device({&x, &mask}, "masked_fill");
-  EMBER_CHECK(mask.dtype() == kBool, TypeError, "masked_fill: expected mask of dtype bool, but got {}",
-              dtype_name(mask.dtype()));
+  EMBER_ENSURE(mask.dtype() == kBool, TypeError, "masked_fill: expected mask of dtype bool, but got {}",
+               dtype_name(mask.dtype()));
   broadcast_shapes(x.sizes(), mask.sizes(), "masked_fill");  // so a shape error names this op
   return where(mask, wrap_checked(value, x.dtype(), "masked_fill"), x);
 }
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
   check_defined(value, "masked_fill");
-  EMBER_CHECK(value.dim() == 0, ShapeError,
-              "masked_fill: only supports a 0-dimensional value tensor, but got one of shape {}", value.sizes().str());
+  EMBER_ENSURE(value.dim() == 0, ShapeError,
+               "masked_fill: only supports a 0-dimensional value tensor, but got one of shape {}", value.sizes().str());
   return masked_fill(x, mask, value.item());
 }
 
@@ -284,17 +285,17 @@ Tensor nonzero(const Tensor& x) {
 Tensor one_hot(const Tensor& index_in, int64_t num_classes) {
   Tensor index = check_index(index_in, "one_hot");
   int64_t lo = index.numel() ? amin(index).item<int64_t>() : 0;
-  EMBER_CHECK(lo >= 0, ValueError, "one_hot: class values must be non-negative, got {}", lo);
-  EMBER_CHECK(num_classes >= -1, ValueError,
-              "one_hot: num_classes must be -1 (inferred from the values) or non-negative, got {}", num_classes);
+  EMBER_ENSURE(lo >= 0, ValueError, "one_hot: class values must be non-negative, got {}", lo);
+  EMBER_ENSURE(num_classes >= -1, ValueError,
+               "one_hot: num_classes must be -1 (inferred from the values) or non-negative, got {}", num_classes);
   if (num_classes < 0) {
-    EMBER_CHECK(index.numel() > 0, ValueError,
-                "one_hot: can not infer the total number of classes from an empty tensor");
+    EMBER_ENSURE(index.numel() > 0, ValueError,
+                 "one_hot: can not infer the total number of classes from an empty tensor");
     num_classes = amax(index).item<int64_t>() + 1;
   } else if (index.numel()) {
     int64_t hi = amax(index).item<int64_t>();
-    EMBER_CHECK(hi < num_classes, ValueError, "one_hot: class values must be smaller than num_classes ({}), got {}",
-                num_classes, hi);
+    EMBER_ENSURE(hi < num_classes, ValueError, "one_hot: class values must be smaller than num_classes ({}), got {}",
+                 num_classes, hi);
   }
   Shape shape = index.sizes();
   shape.push_back(num_classes);
@@ -324,7 +325,7 @@ std::tuple<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim, bool la
   check_defined(x, "topk");
   int64_t d = wrap_dim(dim, x.dim(), "topk");
   int64_t n = x.dim() == 0 ? 1 : x.size(d);
-  EMBER_CHECK(k >= 0 && k <= n, IndexError, "topk: k ({}) is out of range for dimension {} of size {}", k, d, n);
+  EMBER_ENSURE(k >= 0 && k <= n, IndexError, "topk: k ({}) is out of range for dimension {} of size {}", k, d, n);
   auto [values, indices] = sort(x, d, largest);
   if (x.dim() == 0) return {values, indices};
   return {values.narrow(d, 0, k).contiguous(), indices.narrow(d, 0, k).contiguous()};

@@ -12,8 +12,8 @@
 namespace ember {
 
 void TensorIndex::check_ellipsis(const char* s) {
-  EMBER_CHECK(std::strcmp(s, "...") == 0, IndexError, "index: the only string index is \"...\" (Ellipsis), got \"{}\"",
-              s);
+  EMBER_ENSURE(std::strcmp(s, "...") == 0, IndexError, "index: the only string index is \"...\" (Ellipsis), got \"{}\"",
+               s);
 }
 
 namespace {
@@ -43,9 +43,9 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
         break;
     }
   }
-  EMBER_CHECK(ellipses <= 1, IndexError, "{}: an index can only have a single ellipsis ('...')", name);
-  EMBER_CHECK(consumed <= self.dim(), IndexError, "{}: too many indices for tensor of dimension {} (shape {})", name,
-              self.dim(), self.sizes().str());
+  EMBER_ENSURE(ellipses <= 1, IndexError, "{}: an index can only have a single ellipsis ('...')", name);
+  EMBER_ENSURE(consumed <= self.dim(), IndexError, "{}: too many indices for tensor of dimension {} (shape {})", name,
+               self.dim(), self.sizes().str());
   Indexed r;
   Tensor v = self;
   int64_t d = 0;         // current dim of v
@@ -62,8 +62,8 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
     switch (i.kind()) {
       case TensorIndex::Kind::Integer: {
         int64_t n = v.size(d);
-        EMBER_CHECK(i.integer() >= -n && i.integer() < n, IndexError,
-                    "{}: index {} is out of bounds for dimension {} with size {}", name, i.integer(), self_dim, n);
+        EMBER_ENSURE(i.integer() >= -n && i.integer() < n, IndexError,
+                     "{}: index {} is out of bounds for dimension {} with size {}", name, i.integer(), self_dim, n);
         v = v.select(d, i.integer());
         ++self_dim;
         break;
@@ -91,10 +91,11 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
         if (t.dtype() == kBool || t.dtype() == kUInt8) {
           Tensor mask = t.dtype() == kBool ? t : ne(t, 0);
           for (int64_t k = 0; k < mask.dim(); ++k)
-            EMBER_CHECK(mask.size(k) == v.size(d + k), IndexError,
-                        "{}: the shape of the mask {} at index {} does not match the shape of the indexed tensor {} at "
-                        "index {}",
-                        name, mask.sizes().str(), k, v.sizes().str(), d + k);
+            EMBER_ENSURE(
+                mask.size(k) == v.size(d + k), IndexError,
+                "{}: the shape of the mask {} at index {} does not match the shape of the indexed tensor {} at "
+                "index {}",
+                name, mask.sizes().str(), k, v.sizes().str(), d + k);
           if (mask.dim() == 0) {  // a 0-dim mask acts like a bool scalar index
             index_new_dim(mask.item<bool>());
             break;
@@ -107,9 +108,9 @@ Indexed apply_indices(const Tensor& self, const std::vector<TensorIndex>& idx, c
           d += mask.dim();
           self_dim += mask.dim();
         } else {
-          EMBER_CHECK(t.dtype() == kInt64, IndexError,
-                      "{}: tensors used as indices must be int64, bool or uint8 tensors, got {}", name,
-                      dtype_name(t.dtype()));
+          EMBER_ENSURE(t.dtype() == kInt64, IndexError,
+                       "{}: tensors used as indices must be int64, bool or uint8 tensors, got {}", name,
+                       dtype_name(t.dtype()));
           r.dims.push_back(d);
           r.indices.push_back(to_dtype(t, kInt64));
           ++d;
@@ -134,8 +135,8 @@ Advanced plan_advanced(const Indexed& ix, const char* name) {
   const Tensor& v = ix.view;
   Shape ishape;
   for (const Tensor& t : ix.indices) {
-    EMBER_CHECK(t.device() == v.device(), DeviceError, "{}: indices on {} cannot index a tensor on {}", name,
-                t.device().str(), v.device().str());
+    EMBER_ENSURE(t.device() == v.device(), DeviceError, "{}: indices on {} cannot index a tensor on {}", name,
+                 t.device().str(), v.device().str());
     ishape = broadcast_shapes(ishape, t.sizes(), name);
   }
   Tensor offsets = zeros(ishape, TensorOptions(kInt64).device(v.device()));
@@ -144,8 +145,8 @@ Advanced plan_advanced(const Indexed& ix, const char* name) {
     const Tensor& t = ix.indices[k];
     if (t.numel() > 0) {
       int64_t lo = amin(t).item<int64_t>(), hi = amax(t).item<int64_t>();
-      EMBER_CHECK(lo >= -n && hi < n, IndexError, "{}: index {} is out of bounds for dimension {} with size {}", name,
-                  hi >= n ? hi : lo, d, n);
+      EMBER_ENSURE(lo >= -n && hi < n, IndexError, "{}: index {} is out of bounds for dimension {} with size {}", name,
+                   hi >= n ? hi : lo, d, n);
     }
     Tensor wrapped = where(lt(t, 0), add(t, n), t);
     offsets = add(offsets, mul(wrapped, v.stride(d)));
@@ -203,12 +204,13 @@ void index_put_write(Tensor& self, const std::vector<TensorIndex>& indices, cons
     return;
   }
   Advanced a = plan_advanced(ix, name);
-  EMBER_CHECK(value.device() == self.device() || (value.dim() == 0 && value.is_cpu()), DeviceError,
-              "{}: value on {} cannot be written into a tensor on {}", name, value.device().str(), self.device().str());
+  EMBER_ENSURE(value.device() == self.device() || (value.dim() == 0 && value.is_cpu()), DeviceError,
+               "{}: value on {} cannot be written into a tensor on {}", name, value.device().str(),
+               self.device().str());
   Shape b = broadcast_shapes(a.target.sizes(), value.sizes(), name);
-  EMBER_CHECK(b == a.target.sizes(), ShapeError,
-              "{}: shape mismatch: value tensor of shape {} cannot be broadcast to indexing result of shape {}", name,
-              value.sizes().str(), a.target.sizes().str());
+  EMBER_ENSURE(b == a.target.sizes(), ShapeError,
+               "{}: shape mismatch: value tensor of shape {} cannot be broadcast to indexing result of shape {}", name,
+               value.sizes().str(), a.target.sizes().str());
   if (a.target.numel() == 0) return;
   Tensor v = to_dtype(value, self.dtype());
   if (v.device() != self.device()) v = v.to(self.device());

@@ -35,10 +35,10 @@ Tensor reduce_masked(ReduceOp op, const Tensor& x, const std::vector<bool>& mask
     if (mask[i] && x.size(static_cast<int64_t>(i)) == 0) empty_reduction = true;
   if (x.dim() == 0 && x.numel() == 0) empty_reduction = true;
   if (empty_reduction) {
-    EMBER_CHECK(op != ReduceOp::Max && op != ReduceOp::Min, IndexError,
-                "{}: expected reduction dim to have non-zero size, but input of shape {} has an empty reduced dim; "
-                "specify a non-empty dim",
-                name, x.sizes().str());
+    EMBER_ENSURE(op != ReduceOp::Max && op != ReduceOp::Min, IndexError,
+                 "{}: expected reduction dim to have non-zero size, but input of shape {} has an empty reduced dim; "
+                 "specify a non-empty dim",
+                 name, x.sizes().str());
     Scalar identity = op == ReduceOp::Prod || op == ReduceOp::All ? Scalar(1) : Scalar(0);
     if (out.numel() > 0) out.fill_(identity);
   } else if (out.numel() > 0) {
@@ -95,9 +95,9 @@ int64_t reduced_count(const Tensor& x, const std::vector<bool>& mask) {
 }
 
 void check_floating(const Tensor& x, const char* name) {
-  EMBER_CHECK(x.is_floating_point(), TypeError,
-              "{}: could not infer output dtype. Input dtype must be a floating point dtype, but got {}", name,
-              dtype_name(x.dtype()));
+  EMBER_ENSURE(x.is_floating_point(), TypeError,
+               "{}: could not infer output dtype. Input dtype must be a floating point dtype, but got {}", name,
+               dtype_name(x.dtype()));
 }
 
 Tensor var_impl(const Tensor& x, const DimList& dims, int64_t correction, bool keepdim, const char* name) {
@@ -141,16 +141,18 @@ Tensor any(const Tensor& x) { return logical(ReduceOp::Any, x, {}, false, "any")
 Tensor any(const Tensor& x, int64_t dim, bool keepdim) { return logical(ReduceOp::Any, x, {dim}, keepdim, "any"); }
 Tensor max(const Tensor& x) {
   check_defined(x, "max");
-  EMBER_CHECK(x.numel() > 0, IndexError,
-              "max: expected a non-empty tensor; max() of an empty tensor (shape {}) has no value; use amax with a dim",
-              x.sizes().str());
+  EMBER_ENSURE(
+      x.numel() > 0, IndexError,
+      "max: expected a non-empty tensor; max() of an empty tensor (shape {}) has no value; use amax with a dim",
+      x.sizes().str());
   return amax(x);
 }
 Tensor min(const Tensor& x) {
   check_defined(x, "min");
-  EMBER_CHECK(x.numel() > 0, IndexError,
-              "min: expected a non-empty tensor; min() of an empty tensor (shape {}) has no value; use amin with a dim",
-              x.sizes().str());
+  EMBER_ENSURE(
+      x.numel() > 0, IndexError,
+      "min: expected a non-empty tensor; min() of an empty tensor (shape {}) has no value; use amin with a dim",
+      x.sizes().str());
   return amin(x);
 }
 
@@ -235,8 +237,8 @@ std::tuple<Tensor, Tensor> arg_reduce(bool is_max, const Tensor& x, int64_t dim,
   check_defined(x, name);
   Tensor in = x.dim() == 0 ? x.view({1}) : x;
   int64_t d = wrap_dim(dim, x.dim(), name);
-  EMBER_CHECK(in.size(d) > 0, IndexError, "{}: expected reduction dim {} to have non-zero size (input shape {})", name,
-              d, x.sizes().str());
+  EMBER_ENSURE(in.size(d) > 0, IndexError, "{}: expected reduction dim {} to have non-zero size (input shape {})", name,
+               d, x.sizes().str());
   Shape ks = in.sizes();
   ks[d] = 1;
   Tensor values = empty_tensor(ks, x.dtype(), x.device());
@@ -267,7 +269,7 @@ namespace {
 Tensor arg_index(bool is_max, const Tensor& x, std::optional<int64_t> dim, bool keepdim, const char* name) {
   check_defined(x, name);
   if (dim) return std::get<1>(arg_reduce(is_max, x, *dim, keepdim, name));
-  EMBER_CHECK(x.numel() > 0, IndexError, "{}: expected a non-empty tensor (shape {})", name, x.sizes().str());
+  EMBER_ENSURE(x.numel() > 0, IndexError, "{}: expected a non-empty tensor (shape {})", name, x.sizes().str());
   Tensor r = std::get<1>(arg_reduce(is_max, x.reshape({-1}), 0, false, name));
   return keepdim ? r.view(Shape(static_cast<size_t>(x.dim()), 1)) : r;
 }

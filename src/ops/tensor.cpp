@@ -13,7 +13,7 @@ namespace ember {
 // An undefined tensor (Tensor()) has no layout: asking for one is a ValueError, like libtorch's
 // "called on undefined Tensor". numel() is 0 and requires_grad() false, as in libtorch.
 const TensorImpl& Tensor::defined_impl(const char* accessor) const {
-  EMBER_CHECK(impl_ != nullptr, ValueError, "{}() called on an undefined Tensor (Tensor())", accessor);
+  EMBER_ENSURE(impl_ != nullptr, ValueError, "{}() called on an undefined Tensor (Tensor())", accessor);
   return *impl_;
 }
 const Shape& Tensor::sizes() const { return defined_impl("sizes").layout.sizes; }
@@ -30,13 +30,13 @@ bool Tensor::is_floating_point() const { return ember::is_floating_point(dtype()
 
 int64_t Tensor::size(int64_t d) const {
   check_defined(*this, "size");
-  EMBER_CHECK(dim() > 0, IndexError, "size: dimension specified as {} but tensor has no dimensions", d);
+  EMBER_ENSURE(dim() > 0, IndexError, "size: dimension specified as {} but tensor has no dimensions", d);
   return impl_->layout.sizes[wrap_dim(d, dim(), "size")];
 }
 
 int64_t Tensor::stride(int64_t d) const {
   check_defined(*this, "stride");
-  EMBER_CHECK(dim() > 0, IndexError, "stride: dimension specified as {} but tensor has no dimensions", d);
+  EMBER_ENSURE(dim() > 0, IndexError, "stride: dimension specified as {} but tensor has no dimensions", d);
   return impl_->layout.strides[wrap_dim(d, dim(), "stride")];
 }
 
@@ -52,15 +52,15 @@ void* Tensor::raw_data_ptr() const {
 template <typename T>
 T* Tensor::data_ptr() const {
   check_defined(*this, "data_ptr");
-  EMBER_CHECK(dtype() == dtype_of<T>::value, TypeError, "data_ptr: expected scalar type {} but found {}",
-              dtype_name(dtype_of<T>::value), dtype_name(dtype()));
+  EMBER_ENSURE(dtype() == dtype_of<T>::value, TypeError, "data_ptr: expected scalar type {} but found {}",
+               dtype_name(dtype_of<T>::value), dtype_name(dtype()));
   return reinterpret_cast<T*>(impl_->data());
 }
 
 Scalar Tensor::item() const {
   check_defined(*this, "item");
-  EMBER_CHECK(numel() == 1, ValueError, "item: a Tensor with {} elements (shape {}) cannot be converted to a Scalar",
-              numel(), sizes().str());
+  EMBER_ENSURE(numel() == 1, ValueError, "item: a Tensor with {} elements (shape {}) cannot be converted to a Scalar",
+               numel(), sizes().str());
   Tensor c = is_cpu() ? *this : cpu();
   const char* p = c.impl()->data();
   switch (dtype()) {
@@ -124,8 +124,8 @@ Tensor& Tensor::copy_(const Tensor& src) {
   check_defined(src, "copy_");
   check_writable(*this, "copy_");
   Shape b = broadcast_shapes(sizes(), src.sizes(), "copy_");
-  EMBER_CHECK(b == sizes(), ShapeError, "copy_: source of shape {} cannot be broadcast to the destination's shape {}",
-              src.sizes().str(), sizes().str());
+  EMBER_ENSURE(b == sizes(), ShapeError, "copy_: source of shape {} cannot be broadcast to the destination's shape {}",
+               src.sizes().str(), sizes().str());
   if (autograd::inplace_needs_grad(*this, {&src})) {
     // The result is src, converted and broadcast: differentiable with respect to src only.
     return autograd::inplace(*this, "copy_", [&](const Tensor&) { return src.to(dtype()).expand(sizes()).clone(); });
@@ -163,9 +163,9 @@ Tensor& Tensor::copy_(const Tensor& src) {
 
 Tensor Tensor::to(const TensorOptions& options, bool /*non_blocking*/, bool copy) const {
   check_defined(*this, "to");
-  EMBER_CHECK(!options.requires_grad(), ValueError,
-              "to: TensorOptions with requires_grad(true) are not supported, as in libtorch; call requires_grad_() "
-              "on the result");
+  EMBER_ENSURE(!options.requires_grad(), ValueError,
+               "to: TensorOptions with requires_grad(true) are not supported, as in libtorch; call requires_grad_() "
+               "on the result");
   DType dt = options.dtype_or(dtype());
   Device dev = options.device_or(device());
   if (!copy && dt == dtype() && dev == device()) return *this;
@@ -215,9 +215,9 @@ Tensor& Tensor::fill_(const Scalar& value) {
 
 Tensor& Tensor::fill_(const Tensor& value) {
   check_defined(value, "fill_");
-  EMBER_CHECK(value.dim() == 0, ShapeError,
-              "fill_: only supports a 0-dimension value tensor, but got one with {} dimensions (shape {})", value.dim(),
-              value.sizes().str());
+  EMBER_ENSURE(value.dim() == 0, ShapeError,
+               "fill_: only supports a 0-dimension value tensor, but got one with {} dimensions (shape {})",
+               value.dim(), value.sizes().str());
   return fill_(value.item());
 }
 

@@ -25,20 +25,20 @@ Shape infer_size(const Shape& shape, int64_t numel, const char* op) {
   int infer = -1;
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] == -1) {
-      EMBER_CHECK(infer < 0, ShapeError, "{}: only one dimension can be inferred in shape {}", op, shape.str());
+      EMBER_ENSURE(infer < 0, ShapeError, "{}: only one dimension can be inferred in shape {}", op, shape.str());
       infer = static_cast<int>(i);
     } else {
-      EMBER_CHECK(out[i] >= 0, ShapeError, "{}: invalid shape dimension {} in {}", op, out[i], shape.str());
-      EMBER_CHECK(!__builtin_mul_overflow(known, out[i], &known), ShapeError, "{}: shape {} is too large", op,
-                  shape.str());
+      EMBER_ENSURE(out[i] >= 0, ShapeError, "{}: invalid shape dimension {} in {}", op, out[i], shape.str());
+      EMBER_ENSURE(!__builtin_mul_overflow(known, out[i], &known), ShapeError, "{}: shape {} is too large", op,
+                   shape.str());
     }
   }
   if (infer >= 0) {
-    EMBER_CHECK(known != 0 && numel % known == 0, ShapeError, "{}: shape {} is invalid for input of size {}", op,
-                shape.str(), numel);
+    EMBER_ENSURE(known != 0 && numel % known == 0, ShapeError, "{}: shape {} is invalid for input of size {}", op,
+                 shape.str(), numel);
     out[infer] = numel / known;
   } else {
-    EMBER_CHECK(known == numel, ShapeError, "{}: shape {} is invalid for input of size {}", op, shape.str(), numel);
+    EMBER_ENSURE(known == numel, ShapeError, "{}: shape {} is invalid for input of size {}", op, shape.str(), numel);
   }
   return out;
 }
@@ -46,8 +46,8 @@ Shape infer_size(const Shape& shape, int64_t numel, const char* op) {
 
 int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
   int64_t n = std::max<int64_t>(ndim, 1);  // 0-dim tensors accept dim 0 and -1, like PyTorch
-  EMBER_CHECK(dim >= -n && dim < n, IndexError,
-              "{}: dimension out of range (expected to be in range of [{}, {}], but got {})", op, -n, n - 1, dim);
+  EMBER_ENSURE(dim >= -n && dim < n, IndexError,
+               "{}: dimension out of range (expected to be in range of [{}, {}], but got {})", op, -n, n - 1, dim);
   return dim < 0 ? dim + n : dim;
 }
 
@@ -56,7 +56,7 @@ std::vector<bool> dim_mask(const DimList& dims, int64_t ndim, const char* op) {
   for (int64_t d : dims) {
     int64_t w = wrap_dim(d, ndim, op);
     if (ndim == 0) continue;
-    EMBER_CHECK(!mask[w], IndexError, "{}: dim {} appears multiple times in the list of dims", op, w);
+    EMBER_ENSURE(!mask[w], IndexError, "{}: dim {} appears multiple times in the list of dims", op, w);
     mask[w] = true;
   }
   return mask;
@@ -66,10 +66,10 @@ Tensor Tensor::view(const Shape& shape) const {
   check_defined(*this, "view");
   Shape sizes = infer_size(shape, numel(), "view");
   std::optional<Layout> l = layout_of(*this).view(sizes);
-  EMBER_CHECK(l.has_value(), ShapeError,
-              "view: view size {} is not compatible with input tensor's size {} and stride {} (at least one "
-              "dimension spans across two contiguous subspaces); use reshape instead",
-              sizes.str(), this->sizes().str(), this->strides().str());
+  EMBER_ENSURE(l.has_value(), ShapeError,
+               "view: view size {} is not compatible with input tensor's size {} and stride {} (at least one "
+               "dimension spans across two contiguous subspaces); use reshape instead",
+               sizes.str(), this->sizes().str(), this->strides().str());
   return reshaped_view(*this, std::move(*l), "ViewBackward");
 }
 
@@ -85,7 +85,7 @@ Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
   check_defined(*this, "flatten");
   if (dim() == 0) return reshape({1});
   int64_t s = wrap_dim(start_dim, dim(), "flatten"), e = wrap_dim(end_dim, dim(), "flatten");
-  EMBER_CHECK(s <= e, ValueError, "flatten: start_dim {} cannot come after end_dim {}", start_dim, end_dim);
+  EMBER_ENSURE(s <= e, ValueError, "flatten: start_dim {} cannot come after end_dim {}", start_dim, end_dim);
   if (s == e) return *this;
   Shape sizes;
   int64_t n = 1;
@@ -116,21 +116,21 @@ Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
 
 Tensor Tensor::t() const {
   check_defined(*this, "t");
-  EMBER_CHECK(dim() <= 2, ShapeError, "t: expects a tensor with <= 2 dimensions, but got a {}-D tensor of shape {}",
-              dim(), sizes().str());
+  EMBER_ENSURE(dim() <= 2, ShapeError, "t: expects a tensor with <= 2 dimensions, but got a {}-D tensor of shape {}",
+               dim(), sizes().str());
   return dim() < 2 ? reshaped_view(*this, layout_of(*this), "TBackward") : transpose(0, 1);
 }
 
 Tensor Tensor::permute(const DimList& dims) const {
   check_defined(*this, "permute");
-  EMBER_CHECK(static_cast<int64_t>(dims.size()) == dim(), ShapeError,
-              "permute: number of dims in the permutation ({}) does not match the tensor's {} dims (shape {})",
-              dims.size(), dim(), sizes().str());
+  EMBER_ENSURE(static_cast<int64_t>(dims.size()) == dim(), ShapeError,
+               "permute: number of dims in the permutation ({}) does not match the tensor's {} dims (shape {})",
+               dims.size(), dim(), sizes().str());
   std::vector<bool> seen(dims.size(), false);
   DimList wrapped(dims.size());
   for (size_t i = 0; i < dims.size(); ++i) {
     int64_t d = wrap_dim(dims[i], dim(), "permute");
-    EMBER_CHECK(!seen[d], IndexError, "permute: dim {} repeats in the permutation", d);
+    EMBER_ENSURE(!seen[d], IndexError, "permute: dim {} repeats in the permutation", d);
     seen[d] = true;
     wrapped[i] = d;
   }
@@ -159,29 +159,29 @@ Tensor Tensor::unsqueeze(int64_t d) const {
 Tensor Tensor::expand(const Shape& shape) const {
   check_defined(*this, "expand");
   int64_t nd = static_cast<int64_t>(shape.size());
-  EMBER_CHECK(nd >= dim(), ShapeError,
-              "expand: the number of sizes provided ({}) must be greater or equal to the number of dimensions in the "
-              "tensor ({})",
-              nd, dim());
+  EMBER_ENSURE(nd >= dim(), ShapeError,
+               "expand: the number of sizes provided ({}) must be greater or equal to the number of dimensions in the "
+               "tensor ({})",
+               nd, dim());
   int64_t numel = 1;
   for (int64_t i = nd - 1; i >= 0; --i) {
     int64_t j = i - (nd - dim());
     int64_t want = shape[i];
     if (j < 0) {
-      EMBER_CHECK(want >= 0, ShapeError,
-                  "expand: the expanded size {} is not allowed in a leading, non-existing dimension ({} -> {})", want,
-                  sizes().str(), shape.str());
+      EMBER_ENSURE(want >= 0, ShapeError,
+                   "expand: the expanded size {} is not allowed in a leading, non-existing dimension ({} -> {})", want,
+                   sizes().str(), shape.str());
     } else {
       int64_t have = size(j);
       if (want == -1) want = have;
-      EMBER_CHECK(have == want || have == 1, ShapeError,
-                  "expand: the expanded size of the tensor ({}) must match the existing size ({}) at non-singleton "
-                  "dimension {}. Target sizes: {}. Tensor sizes: {}",
-                  want, have, i, shape.str(), sizes().str());
+      EMBER_ENSURE(have == want || have == 1, ShapeError,
+                   "expand: the expanded size of the tensor ({}) must match the existing size ({}) at non-singleton "
+                   "dimension {}. Target sizes: {}. Tensor sizes: {}",
+                   want, have, i, shape.str(), sizes().str());
     }
-    EMBER_CHECK(!__builtin_mul_overflow(numel, want, &numel), ShapeError,
-                "expand: the expanded shape {} has more elements than int64 can count (tensor sizes {})", shape.str(),
-                sizes().str());
+    EMBER_ENSURE(!__builtin_mul_overflow(numel, want, &numel), ShapeError,
+                 "expand: the expanded shape {} has more elements than int64 can count (tensor sizes {})", shape.str(),
+                 sizes().str());
   }
   Tensor out = make_view(*this, layout_of(*this).expand(shape));
   if (autograd::needs_grad({this})) autograd::record_expand(out, *this);
@@ -192,21 +192,21 @@ Tensor Tensor::expand_as(const Tensor& other) const { return expand(other.sizes(
 
 Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
   check_defined(*this, "narrow");
-  EMBER_CHECK(dim() > 0, ShapeError, "narrow: cannot be applied to a 0-dim tensor");
+  EMBER_ENSURE(dim() > 0, ShapeError, "narrow: cannot be applied to a 0-dim tensor");
   int64_t w = wrap_dim(d, dim(), "narrow");
   int64_t n = size(w);
   if (start < 0) start += n;
-  EMBER_CHECK(start >= 0 && start <= n, IndexError, "narrow: start ({}) is out of bounds for dimension {} of size {}",
-              start, w, n);
-  EMBER_CHECK(length >= 0 && start + length <= n, IndexError,
-              "narrow: start ({}) + length ({}) exceeds dimension size ({}) of dim {}", start, length, n, w);
+  EMBER_ENSURE(start >= 0 && start <= n, IndexError, "narrow: start ({}) is out of bounds for dimension {} of size {}",
+               start, w, n);
+  EMBER_ENSURE(length >= 0 && start + length <= n, IndexError,
+               "narrow: start ({}) + length ({}) exceeds dimension size ({}) of dim {}", start, length, n, w);
   return slice(w, start, start + length, 1);
 }
 
 Tensor Tensor::slice(int64_t d, std::optional<int64_t> start, std::optional<int64_t> end, int64_t step) const {
   check_defined(*this, "slice");
-  EMBER_CHECK(dim() > 0, ShapeError, "slice: cannot be applied to a 0-dim tensor");
-  EMBER_CHECK(step > 0, ValueError, "slice: step must be positive, got {}", step);
+  EMBER_ENSURE(dim() > 0, ShapeError, "slice: cannot be applied to a 0-dim tensor");
+  EMBER_ENSURE(step > 0, ValueError, "slice: step must be positive, got {}", step);
   int64_t w = wrap_dim(d, dim(), "slice");
   int64_t n = size(w);
   int64_t s = start.value_or(0), e = end.value_or(n);
@@ -221,11 +221,11 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start, std::optional<int6
 
 Tensor Tensor::select(int64_t d, int64_t index) const {
   check_defined(*this, "select");
-  EMBER_CHECK(dim() > 0, IndexError, "select: cannot be applied to a 0-dim tensor");
+  EMBER_ENSURE(dim() > 0, IndexError, "select: cannot be applied to a 0-dim tensor");
   int64_t w = wrap_dim(d, dim(), "select");
   int64_t n = size(w);
-  EMBER_CHECK(index >= -n && index < n, IndexError, "select: index {} is out of bounds for dimension {} with size {}",
-              index, w, n);
+  EMBER_ENSURE(index >= -n && index < n, IndexError, "select: index {} is out of bounds for dimension {} with size {}",
+               index, w, n);
   if (index < 0) index += n;
   Tensor out = make_view(*this, layout_of(*this).select(w, index));
   if (autograd::needs_grad({this})) autograd::record_select(out, *this, w, index);
@@ -234,19 +234,20 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
 
 Tensor Tensor::as_strided(const Shape& sz, const Shape& st, std::optional<int64_t> offset) const {
   check_defined(*this, "as_strided");
-  EMBER_CHECK(sz.size() == st.size(), ShapeError, "as_strided: sizes {} and strides {} have different lengths",
-              sz.str(), st.str());
+  EMBER_ENSURE(sz.size() == st.size(), ShapeError, "as_strided: sizes {} and strides {} have different lengths",
+               sz.str(), st.str());
   Layout l(sz, st, offset.value_or(storage_offset()));
-  EMBER_CHECK(l.offset >= 0, ValueError, "as_strided: negative storage offset {}", l.offset);
+  EMBER_ENSURE(l.offset >= 0, ValueError, "as_strided: negative storage offset {}", l.offset);
   for (size_t i = 0; i < sz.size(); ++i)
-    EMBER_CHECK(sz[i] >= 0 && st[i] >= 0, ValueError, "as_strided: negative size or stride in sizes {} strides {}",
-                sz.str(), st.str());
+    EMBER_ENSURE(sz[i] >= 0 && st[i] >= 0, ValueError, "as_strided: negative size or stride in sizes {} strides {}",
+                 sz.str(), st.str());
   std::optional<int64_t> extent = l.extent();
-  EMBER_CHECK(extent.has_value(), ShapeError, "as_strided: sizes {} and strides {} overflow int64", sz.str(), st.str());
+  EMBER_ENSURE(extent.has_value(), ShapeError, "as_strided: sizes {} and strides {} overflow int64", sz.str(),
+               st.str());
   int64_t capacity = static_cast<int64_t>(impl()->storage->nbytes / ember::element_size(dtype()));
-  EMBER_CHECK(l.numel() == 0 || *extent <= capacity, ShapeError,
-              "as_strided: sizes {}, strides {} and offset {} reach element {} but the storage holds {} elements",
-              sz.str(), st.str(), l.offset, *extent - 1, capacity);
+  EMBER_ENSURE(l.numel() == 0 || *extent <= capacity, ShapeError,
+               "as_strided: sizes {}, strides {} and offset {} reach element {} but the storage holds {} elements",
+               sz.str(), st.str(), l.offset, *extent - 1, capacity);
   Tensor out = make_view(*this, std::move(l));
   if (autograd::needs_grad({this})) autograd::record_as_strided(out, *this, "as_strided");
   return out;
@@ -256,8 +257,8 @@ Tensor Tensor::unfold(int64_t d, int64_t size, int64_t step) const {
   check_defined(*this, "unfold");
   int64_t w = wrap_dim(d, dim(), "unfold");
   int64_t n = dim() == 0 ? 1 : this->size(w);
-  EMBER_CHECK(size >= 0 && size <= n, ShapeError, "unfold: size {} exceeds the size {} of dimension {}", size, n, w);
-  EMBER_CHECK(step > 0, ValueError, "unfold: step must be positive, got {}", step);
+  EMBER_ENSURE(size >= 0 && size <= n, ShapeError, "unfold: size {} exceeds the size {} of dimension {}", size, n, w);
+  EMBER_ENSURE(step > 0, ValueError, "unfold: step must be positive, got {}", step);
   Tensor out = make_view(*this, layout_of(*this).unfold(w, size, step));
   if (autograd::needs_grad({this})) autograd::record_as_strided(out, *this, "unfold");
   return out;

@@ -16,11 +16,11 @@ namespace detail {
 namespace {
 
 void validate(const std::string& name, double lr, double beta1, double beta2, double eps, double weight_decay) {
-  EMBER_CHECK(0.0 <= lr, ValueError, "{}: Invalid learning rate: {}", name, lr);
-  EMBER_CHECK(0.0 <= eps, ValueError, "{}: Invalid epsilon value: {}", name, eps);
-  EMBER_CHECK(0.0 <= beta1 && beta1 < 1.0, ValueError, "{}: Invalid beta parameter at index 0: {}", name, beta1);
-  EMBER_CHECK(0.0 <= beta2 && beta2 < 1.0, ValueError, "{}: Invalid beta parameter at index 1: {}", name, beta2);
-  EMBER_CHECK(0.0 <= weight_decay, ValueError, "{}: Invalid weight_decay value: {}", name, weight_decay);
+  EMBER_ENSURE(0.0 <= lr, ValueError, "{}: Invalid learning rate: {}", name, lr);
+  EMBER_ENSURE(0.0 <= eps, ValueError, "{}: Invalid epsilon value: {}", name, eps);
+  EMBER_ENSURE(0.0 <= beta1 && beta1 < 1.0, ValueError, "{}: Invalid beta parameter at index 0: {}", name, beta1);
+  EMBER_ENSURE(0.0 <= beta2 && beta2 < 1.0, ValueError, "{}: Invalid beta parameter at index 1: {}", name, beta2);
+  EMBER_ENSURE(0.0 <= weight_decay, ValueError, "{}: Invalid weight_decay value: {}", name, weight_decay);
 }
 
 }  // namespace

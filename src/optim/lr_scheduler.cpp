@@ -20,7 +20,7 @@ void LRScheduler::step() {
 
 StepLR::StepLR(Optimizer& optimizer, int64_t step_size, double gamma)
     : LRScheduler(optimizer), step_size_(step_size), gamma_(gamma) {
-  EMBER_CHECK(step_size > 0, ValueError, "StepLR: step_size must be positive, got {}", step_size);
+  EMBER_ENSURE(step_size > 0, ValueError, "StepLR: step_size must be positive, got {}", step_size);
   initial_step();
 }
 
@@ -32,7 +32,7 @@ double StepLR::get_lr() {
 
 CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, int64_t T_max, double eta_min)
     : LRScheduler(optimizer), T_max_(T_max), eta_min_(eta_min) {
-  EMBER_CHECK(T_max > 0, ValueError, "CosineAnnealingLR: T_max must be positive, got {}", T_max);
+  EMBER_ENSURE(T_max > 0, ValueError, "CosineAnnealingLR: T_max must be positive, got {}", T_max);
   initial_step();
 }
 

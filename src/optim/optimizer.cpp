@@ -34,14 +34,14 @@ bool parse_state_key(const std::string& key, size_t& index, std::string& name) {
 
 Optimizer::Optimizer(std::string name, std::vector<Tensor> params, double lr)
     : name_(std::move(name)), params_(std::move(params)), lr_(lr) {
-  EMBER_CHECK(!params_.empty(), ValueError, "{}: optimizer got an empty parameter list", name_);
+  EMBER_ENSURE(!params_.empty(), ValueError, "{}: optimizer got an empty parameter list", name_);
   for (size_t i = 0; i < params_.size(); ++i) {
     const Tensor& p = params_[i];
-    EMBER_CHECK(p.defined(), ValueError, "{}: parameter {} is an undefined tensor", name_, i);
-    EMBER_CHECK(p.is_floating_point(), TypeError,
-                "{}: parameter {} has dtype {}; only floating point tensors can be optimized", name_, i, p.dtype());
-    EMBER_CHECK(p.is_leaf(), ValueError, "{}: parameter {} is not a leaf tensor (can't optimize a non-leaf Tensor)",
-                name_, i);
+    EMBER_ENSURE(p.defined(), ValueError, "{}: parameter {} is an undefined tensor", name_, i);
+    EMBER_ENSURE(p.is_floating_point(), TypeError,
+                 "{}: parameter {} has dtype {}; only floating point tensors can be optimized", name_, i, p.dtype());
+    EMBER_ENSURE(p.is_leaf(), ValueError, "{}: parameter {} is not a leaf tensor (can't optimize a non-leaf Tensor)",
+                 name_, i);
   }
   check_lr(lr);
   state_.resize(params_.size());
@@ -50,7 +50,7 @@ Optimizer::Optimizer(std::string name, std::vector<Tensor> params, double lr)
 Optimizer::~Optimizer() = default;
 
 void Optimizer::check_lr(double lr) const {
-  EMBER_CHECK(0.0 <= lr, ValueError, "{}: Invalid learning rate: {}", name_, lr);
+  EMBER_ENSURE(0.0 <= lr, ValueError, "{}: Invalid learning rate: {}", name_, lr);
 }
 
 void Optimizer::set_lr(double lr) {
@@ -65,15 +65,15 @@ void Optimizer::step() {
     const Tensor& p = params_[i];
     Tensor grad = p.grad();
     if (!grad.defined()) continue;
-    EMBER_CHECK(grad.sizes() == p.sizes(), ShapeError,
-                "{}: parameter {}: grad has shape {} but the parameter has shape {}", name_, i, grad.sizes().str(),
-                p.sizes().str());
-    EMBER_CHECK(grad.dtype() == p.dtype(), TypeError,
-                "{}: parameter {}: grad has dtype {} but the parameter has dtype {}", name_, i, grad.dtype(),
-                p.dtype());
-    EMBER_CHECK(grad.device() == p.device(), DeviceError,
-                "{}: parameter {}: grad is on device {} but the parameter is on device {}", name_, i, grad.device(),
-                p.device());
+    EMBER_ENSURE(grad.sizes() == p.sizes(), ShapeError,
+                 "{}: parameter {}: grad has shape {} but the parameter has shape {}", name_, i, grad.sizes().str(),
+                 p.sizes().str());
+    EMBER_ENSURE(grad.dtype() == p.dtype(), TypeError,
+                 "{}: parameter {}: grad has dtype {} but the parameter has dtype {}", name_, i, grad.dtype(),
+                 p.dtype());
+    EMBER_ENSURE(grad.device() == p.device(), DeviceError,
+                 "{}: parameter {}: grad is on device {} but the parameter is on device {}", name_, i, grad.device(),
+                 p.device());
   }
   for (size_t i = 0; i < params_.size(); ++i) {
     const Tensor& p = params_[i];
@@ -125,28 +125,28 @@ void Optimizer::load_state_dict(const std::map<std::string, Tensor>& sd) {
   NoGradGuard no_grad;
   auto tensor_at = [&](const std::string& key) -> const Tensor& {
     auto it = sd.find(key);
-    EMBER_CHECK(it != sd.end(), ValueError, "{}: missing key '{}'", where, key);
-    EMBER_CHECK(it->second.defined(), ValueError, "{}: key '{}' holds an undefined tensor", where, key);
+    EMBER_ENSURE(it != sd.end(), ValueError, "{}: missing key '{}'", where, key);
+    EMBER_ENSURE(it->second.defined(), ValueError, "{}: key '{}' holds an undefined tensor", where, key);
     return it->second;
   };
   auto scalar_at = [&](const std::string& key) {
     const Tensor& t = tensor_at(key);
-    EMBER_CHECK(t.dim() == 0, ValueError, "{}: key '{}' has shape {}, expected a 0-dim tensor", where, key,
-                t.sizes().str());
+    EMBER_ENSURE(t.dim() == 0, ValueError, "{}: key '{}' has shape {}, expected a 0-dim tensor", where, key,
+                 t.sizes().str());
     return t.item<double>();
   };
 
   const int64_t n = static_cast<int64_t>(params_.size());
   const Tensor& indices = tensor_at(kParamsKey);
-  EMBER_CHECK(indices.dim() == 1 && !indices.is_floating_point(), ValueError,
-              "{}: key '{}' must be a 1-D integer tensor, got shape {} and dtype {}", where, kParamsKey,
-              indices.sizes().str(), indices.dtype());
-  EMBER_CHECK(indices.numel() == n, ValueError, "{}: key '{}' lists {} parameters but the optimizer has {}", where,
-              kParamsKey, indices.numel(), n);
+  EMBER_ENSURE(indices.dim() == 1 && !indices.is_floating_point(), ValueError,
+               "{}: key '{}' must be a 1-D integer tensor, got shape {} and dtype {}", where, kParamsKey,
+               indices.sizes().str(), indices.dtype());
+  EMBER_ENSURE(indices.numel() == n, ValueError, "{}: key '{}' lists {} parameters but the optimizer has {}", where,
+               kParamsKey, indices.numel(), n);
   std::vector<int64_t> listed = indices.to_vector<int64_t>();
   for (int64_t i = 0; i < n; ++i)
-    EMBER_CHECK(listed[i] == i, ValueError, "{}: key '{}' must hold 0..{}, got {} at position {}", where, kParamsKey,
-                n - 1, listed[i], i);
+    EMBER_ENSURE(listed[i] == i, ValueError, "{}: key '{}' must hold 0..{}, got {} at position {}", where, kParamsKey,
+                 n - 1, listed[i], i);
 
   std::map<std::string, double> values, old_values;
   for (const Hyperparameter& h : hyperparameters()) {
@@ -167,17 +167,17 @@ void Optimizer::load_state_dict(const std::map<std::string, Tensor>& sd) {
     for (const auto& entry : sd) {
       const std::string& key = entry.first;
       if (key.compare(0, kGroupPrefix.size(), kGroupPrefix) == 0) {
-        EMBER_CHECK(key == kParamsKey || values.count(key.substr(kGroupPrefix.size())), ValueError,
-                    "{}: unexpected key '{}'", where, key);
+        EMBER_ENSURE(key == kParamsKey || values.count(key.substr(kGroupPrefix.size())), ValueError,
+                     "{}: unexpected key '{}'", where, key);
         continue;
       }
       size_t index = 0;
       std::string name;
       bool known = parse_state_key(key, index, name) &&
                    ((steps && name == "step") || std::find(names.begin(), names.end(), name) != names.end());
-      EMBER_CHECK(known, ValueError, "{}: unexpected key '{}'", where, key);
-      EMBER_CHECK(index < params_.size(), ValueError, "{}: key '{}' names parameter {} but the optimizer has {}", where,
-                  key, index, n);
+      EMBER_ENSURE(known, ValueError, "{}: unexpected key '{}'", where, key);
+      EMBER_ENSURE(index < params_.size(), ValueError, "{}: key '{}' names parameter {} but the optimizer has {}",
+                   where, key, index, n);
       has_state[index] = true;
     }
 
@@ -188,17 +188,17 @@ void Optimizer::load_state_dict(const std::map<std::string, Tensor>& sd) {
       if (steps) {
         const std::string key = state_key(i, "step");
         double step = scalar_at(key);
-        EMBER_CHECK(step >= 0 && step == std::floor(step) && step < 9.0e18, ValueError,
-                    "{}: key '{}' must hold a non-negative integer, got {}", where, key, step);
+        EMBER_ENSURE(step >= 0 && step == std::floor(step) && step < 9.0e18, ValueError,
+                     "{}: key '{}' must hold a non-negative integer, got {}", where, key, step);
         loaded[i].step = static_cast<int64_t>(step);
       }
       for (const std::string& name : names) {
         const std::string key = state_key(i, name);
         const Tensor& t = tensor_at(key);
-        EMBER_CHECK(t.sizes() == p.sizes(), ValueError, "{}: key '{}' has shape {} but parameter {} has shape {}",
-                    where, key, t.sizes().str(), i, p.sizes().str());
-        EMBER_CHECK(t.is_floating_point(), ValueError, "{}: key '{}' has dtype {}, expected a floating point dtype",
-                    where, key, t.dtype());
+        EMBER_ENSURE(t.sizes() == p.sizes(), ValueError, "{}: key '{}' has shape {} but parameter {} has shape {}",
+                     where, key, t.sizes().str(), i, p.sizes().str());
+        EMBER_ENSURE(t.is_floating_point(), ValueError, "{}: key '{}' has dtype {}, expected a floating point dtype",
+                     where, key, t.dtype());
         Tensor buffer = empty(p.sizes(), TensorOptions(p.dtype()).device(p.device()));
         buffer.copy_(t);
         loaded[i].buffers.push_back(buffer);

@@ -10,12 +10,12 @@ namespace optim {
 namespace {
 
 void validate(const SGDOptions& o) {
-  EMBER_CHECK(0.0 <= o.lr(), ValueError, "SGD: Invalid learning rate: {}", o.lr());
-  EMBER_CHECK(0.0 <= o.momentum(), ValueError, "SGD: Invalid momentum value: {}", o.momentum());
-  EMBER_CHECK(0.0 <= o.weight_decay(), ValueError, "SGD: Invalid weight_decay value: {}", o.weight_decay());
-  EMBER_CHECK(!o.nesterov() || (o.momentum() > 0 && o.dampening() == 0), ValueError,
-              "SGD: Nesterov momentum requires a momentum and zero dampening (got momentum {}, dampening {})",
-              o.momentum(), o.dampening());
+  EMBER_ENSURE(0.0 <= o.lr(), ValueError, "SGD: Invalid learning rate: {}", o.lr());
+  EMBER_ENSURE(0.0 <= o.momentum(), ValueError, "SGD: Invalid momentum value: {}", o.momentum());
+  EMBER_ENSURE(0.0 <= o.weight_decay(), ValueError, "SGD: Invalid weight_decay value: {}", o.weight_decay());
+  EMBER_ENSURE(!o.nesterov() || (o.momentum() > 0 && o.dampening() == 0), ValueError,
+               "SGD: Nesterov momentum requires a momentum and zero dampening (got momentum {}, dampening {})",
+               o.momentum(), o.dampening());
 }
 
 }  // namespace

@@ -110,3 +110,19 @@ TEST(CompatSpellings, ScalarAccessors) {
   EXPECT_TRUE(ember::Scalar(false).isIntegral(true));
   EXPECT_EQ(ember::tensor(7).item().toLong(), 7);
 }
+
+TEST(CompatSpellings, SizesAsOneInteger) {
+  EXPECT_EQ(ember::randn(3).sizes(), std::vector<int64_t>({3}));
+  ember::Tensor z = ember::zeros(4, ember::kFloat64);
+  EXPECT_EQ(z.sizes(), std::vector<int64_t>({4}));
+  EXPECT_EQ(z.dtype(), ember::kFloat64);
+  EXPECT_EQ(ember::empty(5, ember::TensorOptions().dtype(ember::kLong)).sizes(), std::vector<int64_t>({5}));
+  ember::Tensor x = ember::arange(0, 6).reshape({2, 3});
+  EXPECT_EQ(x.view(-1).sizes(), std::vector<int64_t>({6}));
+  EXPECT_EQ(x.reshape(-1).sizes(), std::vector<int64_t>({6}));
+  EXPECT_EQ(x.select(0, 1).expand({2, 3}).sizes(), std::vector<int64_t>({2, 3}));
+  EXPECT_EQ(ember::ones(1).expand(4).sizes(), std::vector<int64_t>({4}));
+  EXPECT_EQ(ember::full(3, 2.5).sum().item<float>(), 7.5f);
+  EXPECT_EQ(x.sizes(), std::vector<int64_t>({2, 3}));
+  EXPECT_FALSE(x.sizes() == std::vector<int64_t>({3, 2}));
+}
