@@ -17,13 +17,13 @@ using autograd::AutogradContext;
 struct ClippedRelu : autograd::Function<ClippedRelu> {
   static Tensor forward(AutogradContext* ctx, const Tensor& x, double cap) {
     ctx->save_for_backward({x});
-    ctx->saved_data = {cap};
+    ctx->saved_data["cap"] = cap;
     return x.clamp(0.0, cap);
   }
   // grad_outputs[0]: dL/dy, shaped like y; returns dL/dx (one gradient per tensor input).
   static std::vector<Tensor> backward(AutogradContext* ctx, std::vector<Tensor> grad_outputs) {
     Tensor x = ctx->get_saved_variables()[0];
-    Tensor pass = logical_and(gt(x, 0), lt(x, ctx->saved_data[0])).to(grad_outputs[0].dtype());
+    Tensor pass = logical_and(gt(x, 0), lt(x, ctx->saved_data["cap"].toDouble())).to(grad_outputs[0].dtype());
     return {grad_outputs[0] * pass};
   }
 };

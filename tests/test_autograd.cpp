@@ -416,12 +416,12 @@ struct ExpFn : autograd::Function<ExpFn> {
 struct ClippedRelu : autograd::Function<ClippedRelu> {
   static Tensor forward(AutogradContext* ctx, const Tensor& x, double hi) {
     ctx->save_for_backward({x});
-    ctx->saved_data = {hi};
+    ctx->saved_data["hi"] = hi;
     return x.clamp(0.0, hi);
   }
   static std::vector<Tensor> backward(AutogradContext* ctx, std::vector<Tensor> g) {
     Tensor x = ctx->get_saved_variables()[0];
-    Tensor pass = logical_and(gt(x, 0), lt(x, ctx->saved_data[0])).to(g[0].dtype());
+    Tensor pass = logical_and(gt(x, 0), lt(x, ctx->saved_data["hi"].toDouble())).to(g[0].dtype());
     return {g[0] * pass};
   }
 };

@@ -6,12 +6,20 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <unordered_map>
 #include <vector>
 
+#include "ember/ivalue.h"
 #include "ember/tensor.h"
 
 namespace ember {
 namespace autograd {
+
+// libtorch's names: a Variable is a Tensor, and lists of them are std::vectors.
+using Variable = Tensor;
+using variable_list = std::vector<Tensor>;
+using tensor_list = std::vector<Tensor>;
 
 class Node;
 struct Engine;
@@ -72,6 +80,18 @@ class NoGradGuard {
   bool prev_;
 };
 
+// Sets grad mode to `enabled` for its lifetime (libtorch's AutoGradMode).
+class AutoGradMode {
+ public:
+  explicit AutoGradMode(bool enabled) : prev_(GradMode::is_enabled()) { GradMode::set_enabled(enabled); }
+  ~AutoGradMode() { GradMode::set_enabled(prev_); }
+  AutoGradMode(const AutoGradMode&) = delete;
+  AutoGradMode& operator=(const AutoGradMode&) = delete;
+
+ private:
+  bool prev_;
+};
+
 class EnableGradGuard {
  public:
   EnableGradGuard() : prev_(GradMode::is_enabled()) { GradMode::set_enabled(true); }
@@ -125,13 +145,22 @@ class AutogradContext {
   // marked input that forward returns is the output, its history now this function's. A leaf
   // that requires grad, or a view of a tensor that does, cannot be marked (AutogradError).
   void mark_dirty(const std::vector<Tensor>& tensors);
-  // Free-form storage for non-tensor values.
-  std::vector<double> saved_data;
+  // Declares forward's output not differentiable: it comes back without a history and does
+  // not require grad.
+  void mark_non_differentiable(const std::vector<Tensor>& outputs);
+  // With false, backward is given undefined gradients instead of zeros for outputs that got
+  // none. A single output always has one when backward runs, so this changes nothing until
+  // multi-output functions exist; it is kept for libtorch's spelling.
+  void set_materialize_grads(bool value) { materialize_grads_ = value; }
+  // Any other values backward needs: ctx->saved_data["scale"] = 0.5; ...toDouble().
+  std::unordered_map<std::string, IValue> saved_data;
 
  private:
   std::vector<Tensor> saved_;
   std::vector<uint64_t> versions_;
   std::vector<Tensor> dirty_;
+  std::vector<Tensor> non_differentiable_;
+  bool materialize_grads_ = true;
   bool released_ = false;
   friend struct detail::CustomFunctionAccess;
 };
@@ -141,8 +170,10 @@ namespace detail {
 struct CustomFunctionAccess {
  private:
   using Backward = std::function<std::vector<Tensor>(AutogradContext*, std::vector<Tensor>)>;
+  // tensor_args: which of forward's arguments are tensors (backward returns one gradient per
+  // argument, or per tensor argument).
   static Tensor record(const std::string& name, std::shared_ptr<AutogradContext> ctx, const std::vector<Tensor>& inputs,
-                       Tensor output, Backward backward);
+                       std::vector<bool> tensor_args, Tensor output, Backward backward);
   template <typename Derived>
   friend struct ember::autograd::Function;
 };
@@ -154,28 +185,32 @@ struct Function {
   static Tensor apply(Args&&... args) {
     auto ctx = std::make_shared<AutogradContext>();
     std::vector<Tensor> inputs;
-    collect(inputs, args...);
+    std::vector<bool> tensor_args;
+    collect(inputs, tensor_args, args...);
     Tensor out;
     {
       NoGradGuard no_grad;
       out = Derived::forward(ctx.get(), std::forward<Args>(args)...);
     }
     return detail::CustomFunctionAccess::record(
-        typeid(Derived).name(), ctx, inputs, out,
+        typeid(Derived).name(), ctx, inputs, std::move(tensor_args), out,
         [](AutogradContext* c, std::vector<Tensor> g) { return Derived::backward(c, g); });
   }
 
  private:
-  static void collect(std::vector<Tensor>&) {}
+  static void collect(std::vector<Tensor>&, std::vector<bool>&) {}
   template <typename T, typename... Rest>
-  static void collect(std::vector<Tensor>& out, const T& first, const Rest&... rest) {
-    if constexpr (std::is_same<std::decay_t<T>, Tensor>::value) out.push_back(first);
-    collect(out, rest...);
+  static void collect(std::vector<Tensor>& out, std::vector<bool>& is_tensor, const T& first, const Rest&... rest) {
+    constexpr bool tensor = std::is_same<std::decay_t<T>, Tensor>::value;
+    if constexpr (tensor) out.push_back(first);
+    is_tensor.push_back(tensor);
+    collect(out, is_tensor, rest...);
   }
 };
 
 }  // namespace autograd
 
+using autograd::AutoGradMode;
 using autograd::NoGradGuard;
 
 }  // namespace ember

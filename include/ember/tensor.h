@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "ember/device.h"
@@ -85,13 +87,25 @@ class Tensor {
   Tensor grad() const;     // undefined when there is none
   Tensor& mutable_grad();  // assigning Tensor() clears it
   // Without `gradient`, the tensor must hold one element.
-  void backward(const Tensor& gradient = {}, bool retain_graph = false, bool create_graph = false) const;
+  // With `inputs`, only their gradients are computed and accumulated into their grad()
+  // (libtorch's inputs argument); without, every leaf's.
+  void backward(const Tensor& gradient = {}, bool retain_graph = false, bool create_graph = false,
+                const std::vector<Tensor>& inputs = {}) const;
   std::shared_ptr<autograd::Node> grad_fn() const;
   bool is_leaf() const;
   void retain_grad() const;
   bool retains_grad() const;
   // hook(grad) returns a replacement gradient, or an undefined tensor to keep it.
   void register_hook(std::function<Tensor(const Tensor&)> hook) const;
+  // A hook that returns nothing only observes the gradient (libtorch takes both kinds).
+  template <typename Hook, typename = std::enable_if_t<
+                               std::is_void<decltype(std::declval<Hook&>()(std::declval<const Tensor&>()))>::value>>
+  void register_hook(Hook hook) const {
+    register_hook(std::function<Tensor(const Tensor&)>([hook](const Tensor& grad) mutable {
+      hook(grad);
+      return Tensor();
+    }));
+  }
   Tensor& detach_();
   // Gives this tensor new_data's storage, layout, dtype and device while it keeps its identity
   // and autograd state (PyTorch's `param.data = new_data`): every handle to it sees the change.

@@ -38,9 +38,20 @@ Tensor& Tensor::mutable_grad() {
   return ensure_meta(*this).grad;
 }
 
-void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {
-  autograd::backward({*this}, gradient.defined() ? std::vector<Tensor>{gradient} : std::vector<Tensor>{}, retain_graph,
-                     create_graph);
+void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph,
+                      const std::vector<Tensor>& inputs) const {
+  std::vector<Tensor> grad_roots = gradient.defined() ? std::vector<Tensor>{gradient} : std::vector<Tensor>{};
+  if (inputs.empty()) {
+    autograd::backward({*this}, grad_roots, retain_graph, create_graph);
+    return;
+  }
+  // Only the inputs' gradients, accumulated into their grad() as a leaf's are (non-leaf
+  // inputs too, as in libtorch); an input the root does not depend on keeps its grad.
+  std::vector<Tensor> grads = autograd::grad({*this}, inputs, grad_roots, retain_graph, create_graph,
+                                             /*allow_unused=*/true);
+  autograd::AutoGradMode mode(create_graph);
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (grads[i].defined()) autograd::AccumulateGrad(inputs[i]).apply(grads[i]);
 }
 
 std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
@@ -147,27 +158,70 @@ void AutogradContext::mark_dirty(const std::vector<Tensor>& tensors) {
   dirty_ = tensors;
 }
 
+void AutogradContext::mark_non_differentiable(const std::vector<Tensor>& outputs) {
+  for (const Tensor& t : outputs)
+    EMBER_ENSURE(t.defined(), ValueError, "mark_non_differentiable: got an undefined tensor");
+  non_differentiable_ = outputs;
+}
+
 namespace detail {
+namespace {
+
+// backward's result as one gradient per tensor input. It may return one per tensor input, or
+// (libtorch's rule) one per forward argument, undefined for the non-tensor ones; extra
+// undefined gradients at the end are dropped.
+std::vector<Tensor> tensor_input_grads(std::vector<Tensor> grads, const std::vector<bool>& tensor_args,
+                                       size_t tensor_count, const std::string& name) {
+  auto drop_undefined_tail = [&](size_t keep) {
+    while (grads.size() > keep && !grads.back().defined()) grads.pop_back();
+  };
+  if (grads.size() > tensor_args.size()) drop_undefined_tail(tensor_args.size());
+  if (grads.size() == tensor_count) return grads;
+  if (grads.size() == tensor_args.size()) {
+    std::vector<Tensor> picked;
+    for (size_t i = 0; i < grads.size(); ++i) {
+      if (tensor_args[i]) {
+        picked.push_back(std::move(grads[i]));
+      } else {
+        EMBER_ENSURE(!grads[i].defined(), AutogradError,
+                     "custom Function {}: backward returned a defined gradient for argument {}, which is not a tensor",
+                     name, i);
+      }
+    }
+    return picked;
+  }
+  if (tensor_args.size() == tensor_count)
+    EMBER_FAIL(AutogradError, "custom Function {}: backward returned {} gradients, expected {} (one per input)", name,
+               grads.size(), tensor_count);
+  EMBER_FAIL(AutogradError,
+             "custom Function {}: backward returned {} gradients, expected {} (one per forward argument) or {} (one "
+             "per tensor argument)",
+             name, grads.size(), tensor_args.size(), tensor_count);
+}
+
+}  // namespace
+
 Tensor CustomFunctionAccess::record(const std::string& name, std::shared_ptr<AutogradContext> ctx,
-                                    const std::vector<Tensor>& inputs, Tensor output, Backward backward) {
+                                    const std::vector<Tensor>& inputs, std::vector<bool> tensor_args, Tensor output,
+                                    Backward backward) {
   const std::vector<Tensor> dirty = std::move(ctx->dirty_);
   ctx->dirty_.clear();
   if (!dirty.empty()) {
     for (const Tensor& t : dirty) t.impl()->bump_version();
     ctx->save_for_backward(std::move(ctx->saved_));  // version the saved tensors after the bump
   }
+  const std::vector<Tensor> non_differentiable = std::move(ctx->non_differentiable_);
+  ctx->non_differentiable_.clear();
+  for (const Tensor& t : non_differentiable)
+    if (t.is_same(output)) return output.requires_grad() ? output.detach() : output;
   if (!needs_grad(inputs)) return output;
   // The forward's result may alias an input: give the output its own handle.
   Tensor out = output.detach();
   std::string node_name = name;
   ember::autograd::record(out, "CustomFunctionBackward", inputs, {},
-                          [ctx, backward, node_name, n = inputs.size()](const Tensor& g, const std::vector<Tensor>&) {
-                            std::vector<Tensor> grads = backward(ctx.get(), {g});
-                            EMBER_ENSURE(grads.size() == n, AutogradError,
-                                         "custom Function {}: backward returned {} gradients, expected {} (one per "
-                                         "tensor input)",
-                                         node_name, grads.size(), n);
-                            return grads;
+                          [ctx, backward, node_name, n = inputs.size(), tensor_args = std::move(tensor_args)](
+                              const Tensor& g, const std::vector<Tensor>&) {
+                            return tensor_input_grads(backward(ctx.get(), {g}), tensor_args, n, node_name);
                           });
   // A modified input that forward returns takes the new history itself, as after an in-place
   // op, so every handle to it sees the change (the node's edge to its old history is recorded).
