@@ -120,9 +120,10 @@ class Optimizer {
   // One update of every parameter that has a gradient. Parameters whose grad() is undefined
   // are skipped, and their state (Adam's step count) does not advance.
   void step();
-  // set_to_none = true (the default, like PyTorch 2.x) drops the gradients: the next backward
-  // makes fresh ones and step() skips parameters that got none. false zeroes them in place.
-  void zero_grad(bool set_to_none = true);
+  // Zeroes the gradients in place (the default, libtorch 1.13's zero_grad()). set_to_none =
+  // true drops them instead (PyTorch 2's default): the next backward makes fresh ones and
+  // step() skips parameters that got none.
+  void zero_grad(bool set_to_none = false);
   double lr() const { return lr_; }
   // For schedulers. Throws ValueError for a negative lr.
   void set_lr(double lr);
