@@ -18,7 +18,7 @@ namespace optim {
 
 class SGDOptions {
  public:
-  explicit SGDOptions(double lr) : lr_(lr) {}
+  /* implicit */ SGDOptions(double lr) : lr_(lr) {}
   SGDOptions& lr(double v) {
     lr_ = v;
     return *this;
@@ -100,13 +100,13 @@ class AdamOptionsBase {
 // Adam's weight_decay is L2 regularisation (added to the gradient), default 0.
 class AdamOptions : public detail::AdamOptionsBase<AdamOptions> {
  public:
-  explicit AdamOptions(double lr = 1e-3) : AdamOptionsBase(lr, 0.0) {}
+  /* implicit */ AdamOptions(double lr = 1e-3) : AdamOptionsBase(lr, 0.0) {}
 };
 // AdamW's weight_decay is decoupled (param *= 1 - lr * weight_decay before the Adam update),
 // default 1e-2 like PyTorch.
 class AdamWOptions : public detail::AdamOptionsBase<AdamWOptions> {
  public:
-  explicit AdamWOptions(double lr = 1e-3) : AdamOptionsBase(lr, 1e-2) {}
+  /* implicit */ AdamWOptions(double lr = 1e-3) : AdamOptionsBase(lr, 1e-2) {}
 };
 
 // ---- Optimizers. One parameter group. The params share storage with the model's, and are

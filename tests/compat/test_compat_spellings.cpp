@@ -126,3 +126,18 @@ TEST(CompatSpellings, SizesAsOneInteger) {
   EXPECT_EQ(x.sizes(), std::vector<int64_t>({2, 3}));
   EXPECT_FALSE(x.sizes() == std::vector<int64_t>({3, 2}));
 }
+
+TEST(CompatSpellings, OptimizerOptionsFromALearningRate) {
+  auto w = ember::ones({2}, ember::requires_grad());
+  ember::optim::SGD sgd({w}, /*lr=*/0.5);
+  (w * w).sum().backward();
+  sgd.step();
+  EXPECT_TRUE(w.allclose(ember::zeros({2})));  // 1 - 0.5 * 2
+  sgd.zero_grad();
+  EXPECT_TRUE(w.grad().defined());  // libtorch 1.13 zeroes the gradients
+  EXPECT_EQ(w.grad().abs().sum().item<float>(), 0.0f);
+  ember::optim::Adam adam({w}, 1e-3);
+  ember::optim::AdamW adamw({w}, 1e-3);
+  (void)adam;
+  (void)adamw;
+}
