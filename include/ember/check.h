@@ -13,20 +13,11 @@
 
 namespace ember {
 
-namespace detail {
-inline void print_into(std::ostringstream&) {}
-template <typename T, typename... Rest>
-void print_into(std::ostringstream& out, const T& first, const Rest&... rest) {
-  out << first;
-  print_into(out, rest...);
-}
-}  // namespace detail
-
 // The arguments printed one after another with operator<< (libtorch's c10::str).
 template <typename... Args>
 std::string str(const Args&... args) {
   std::ostringstream out;
-  detail::print_into(out, args...);
+  (void)(out << ... << args);
   return out.str();
 }
 

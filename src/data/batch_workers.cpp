@@ -8,6 +8,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "core/check.h"
@@ -31,7 +32,7 @@ struct BatchWorkers::State {
   std::map<size_t, std::exception_ptr> finished;  // by number, until waited for
   size_t running = 0;
   size_t next_number = 0;
-  std::map<size_t, bool> returned;  // the numbers wait_any returned
+  std::set<size_t> returned;  // the numbers wait_any returned
   bool stopping = false;
   int64_t timeout_ms;
   std::vector<std::thread> threads;
@@ -138,7 +139,7 @@ size_t BatchWorkers::wait_any() {
                "DataLoader: no batch is in flight");
   state_->wait(lock, [&] { return unreturned().has_value(); });
   const size_t number = *unreturned();
-  state_->returned.emplace(number, true);
+  state_->returned.insert(number);
   return number;
 }
 

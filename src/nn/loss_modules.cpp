@@ -3,20 +3,16 @@
 #include "core/check.h"
 #include "ember/nn/functional.h"
 #include "ember/nn/modules/loss.h"
+#include "nn/reduction_name.h"
 
 namespace ember {
 namespace nn {
 
 LossReduction::LossReduction(const std::string& name) {
-  if (name == "mean") {
-    kind_ = Reduction::Mean;
-  } else if (name == "sum") {
-    kind_ = Reduction::Sum;
-  } else if (name == "none") {
-    kind_ = Reduction::None;
-  } else {
-    EMBER_FAIL(ValueError, "'{}' is not a valid value for reduction (expected 'mean', 'sum' or 'none')", name);
-  }
+  std::optional<Reduction::Reduction> kind = reduction_from_name(name);
+  EMBER_ENSURE(kind.has_value(), ValueError,
+               "'{}' is not a valid value for reduction (expected 'mean', 'sum' or 'none')", name);
+  kind_ = *kind;
 }
 
 const char* LossReduction::name() const noexcept {

@@ -10,6 +10,7 @@
 #include "ember/autograd.h"
 #include "ember/factory.h"
 #include "ember/nn/functional.h"
+#include "nn/reduction_name.h"
 
 namespace ember {
 namespace nn {
@@ -18,10 +19,9 @@ namespace functional {
 namespace {
 
 LossReduction reduction_named(const std::string& reduction, const char* op) {
-  if (reduction == "mean") return kMean;
-  if (reduction == "sum") return kSum;
-  if (reduction == "none") return kNone;
-  EMBER_FAIL(ValueError, "{}: {} is not a valid value for reduction (expected 'mean', 'sum' or 'none')", op, reduction);
+  EMBER_ENSURE(reduction_from_name(reduction).has_value(), ValueError,
+               "{}: {} is not a valid value for reduction (expected 'mean', 'sum' or 'none')", op, reduction);
+  return reduction;
 }
 
 Tensor reduce(const Tensor& loss, const LossReduction& r) {

@@ -8,82 +8,33 @@
 #include <cstdint>
 #include <optional>
 
+#include "ember/arg.h"
+
 namespace ember {
 namespace data {
 
-class DataLoaderOptions {
- public:
+struct DataLoaderOptions {
   DataLoaderOptions() = default;
   // Implicit, as libtorch's: make_data_loader(std::move(dataset), 64).
   /* implicit */ DataLoaderOptions(int64_t batch_size) : batch_size_(batch_size) {}
 
-  DataLoaderOptions& batch_size(int64_t n) {
-    batch_size_ = n;
-    return *this;
-  }
-  // A fresh permutation of the dataset each epoch (data::DataLoader).
-  DataLoaderOptions& shuffle(bool on) {
-    shuffle_ = on;
-    return *this;
-  }
+  EMBER_ARG(int64_t, batch_size) = 1;
   // Drops the last batch when it would be smaller than batch_size.
-  DataLoaderOptions& drop_last(bool on) {
-    drop_last_ = on;
-    return *this;
-  }
-  // Seeds the shuffling: the same seed gives the same sequence of epochs on every machine
-  // (data::DataLoader; make_data_loader's RandomSampler draws from manual_seed's generator).
-  DataLoaderOptions& seed(uint64_t s) {
-    seed_ = s;
-    return *this;
-  }
-  // With false, batches are made on the caller's thread when dereferenced (data::DataLoader).
-  DataLoaderOptions& prefetch(bool on) {
-    prefetch_ = on;
-    return *this;
-  }
-  // Threads that make batches (make_data_loader); 0 makes them on the caller's thread. Each
-  // worker has its own copy of the dataset.
-  DataLoaderOptions& workers(size_t n) {
-    workers_ = n;
-    return *this;
-  }
-  // Batches in flight at once (make_data_loader); default 2 * workers.
-  DataLoaderOptions& max_jobs(std::optional<size_t> n) {
-    max_jobs_ = n;
-    return *this;
-  }
-  // How long the caller waits for a worker's batch before an ember::Error (make_data_loader).
-  DataLoaderOptions& timeout(std::optional<std::chrono::milliseconds> t) {
-    timeout_ = t;
-    return *this;
-  }
-  // Batches come in the sampler's order (true) or as soon as they are made (make_data_loader).
-  DataLoaderOptions& enforce_ordering(bool on) {
-    enforce_ordering_ = on;
-    return *this;
-  }
-
-  int64_t batch_size() const { return batch_size_; }
-  bool shuffle() const { return shuffle_; }
-  bool drop_last() const { return drop_last_; }
-  uint64_t seed() const { return seed_; }
-  bool prefetch() const { return prefetch_; }
-  size_t workers() const { return workers_; }
-  std::optional<size_t> max_jobs() const { return max_jobs_; }
-  std::optional<std::chrono::milliseconds> timeout() const { return timeout_; }
-  bool enforce_ordering() const { return enforce_ordering_; }
-
- private:
-  int64_t batch_size_ = 1;
-  bool shuffle_ = false;
-  bool drop_last_ = false;
-  uint64_t seed_ = 0;
-  bool prefetch_ = true;
-  size_t workers_ = 0;
-  std::optional<size_t> max_jobs_;
-  std::optional<std::chrono::milliseconds> timeout_;
-  bool enforce_ordering_ = true;
+  EMBER_ARG(bool, drop_last) = false;
+  // data::DataLoader: a fresh permutation of the dataset each epoch, seeded by seed() (the same
+  // seed gives the same epochs on every machine), made by a background thread when prefetch
+  // is on (off: on the caller's thread when dereferenced).
+  EMBER_ARG(bool, shuffle) = false;
+  EMBER_ARG(uint64_t, seed) = 0;
+  EMBER_ARG(bool, prefetch) = true;
+  // make_data_loader: threads that make batches (0: the caller's thread), each with its own
+  // copy of the dataset; batches in flight at once (default 2 * workers); how long the caller
+  // waits for a batch before an ember::Error; whether batches come in the sampler's order
+  // (else as soon as they are made). Its RandomSampler draws from manual_seed's generator.
+  EMBER_ARG(size_t, workers) = 0;
+  EMBER_ARG(std::optional<size_t>, max_jobs) = std::nullopt;
+  EMBER_ARG(std::optional<std::chrono::milliseconds>, timeout) = std::nullopt;
+  EMBER_ARG(bool, enforce_ordering) = true;
 };
 
 }  // namespace data

@@ -60,12 +60,15 @@ class DistributedSampler : public Sampler<> {
   // The epoch seeds the shuffle of DistributedRandomSampler; call it before each epoch.
   void set_epoch(size_t epoch) { epoch_ = epoch; }
   size_t epoch() const noexcept { return epoch_; }
+  // The position of the next sample in this replica's range [begin, end).
+  size_t index() const noexcept { return sample_index_; }
 
  protected:
   size_t local_sample_count() const;
 
   size_t size_, num_replicas_, rank_, epoch_ = 0;
   bool allow_duplicates_;
+  size_t begin_index_ = 0, end_index_ = 0, sample_index_ = 0;
 };
 
 class DistributedRandomSampler : public DistributedSampler {
@@ -73,12 +76,10 @@ class DistributedRandomSampler : public DistributedSampler {
   DistributedRandomSampler(size_t size, size_t num_replicas = 1, size_t rank = 0, bool allow_duplicates = true);
   void reset(std::optional<size_t> new_size = std::nullopt) override;
   std::optional<std::vector<size_t>> next(size_t batch_size) override;
-  size_t index() const noexcept { return sample_index_; }
 
  private:
   void populate_indices();
   std::vector<size_t> all_indices_;
-  size_t begin_index_ = 0, end_index_ = 0, sample_index_ = 0;
 };
 
 class DistributedSequentialSampler : public DistributedSampler {
@@ -86,11 +87,9 @@ class DistributedSequentialSampler : public DistributedSampler {
   DistributedSequentialSampler(size_t size, size_t num_replicas = 1, size_t rank = 0, bool allow_duplicates = true);
   void reset(std::optional<size_t> new_size = std::nullopt) override;
   std::optional<std::vector<size_t>> next(size_t batch_size) override;
-  size_t index() const noexcept { return sample_index_; }
 
  private:
   void populate_indices();
-  size_t begin_index_ = 0, end_index_ = 0, sample_index_ = 0;
 };
 
 }  // namespace samplers
